@@ -1,0 +1,205 @@
+"""Data that crosses pipeline steps, defined once.
+
+ingest -> Article; resolve -> Mention (with a TimeValue); events -> Event;
+merge -> Entry inside a Timeline; export reads a Timeline.
+All character offsets are into ``Article.text`` (the decoded file text), so
+``article.text[start:end]`` always gives back the reported text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Precision(StrEnum):
+    """How precisely a value is known; ordered from coarse to fine in PRECISION_RANK."""
+
+    MILLENNIUM = "millennium"
+    CENTURY = "century"
+    DECADE = "decade"
+    YEAR = "year"
+    HALF = "half"
+    QUARTER = "quarter"
+    SEASON = "season"
+    MONTH = "month"
+    WEEK = "week"
+    DAY = "day"
+    HOUR = "hour"
+    MINUTE = "minute"
+
+
+PRECISION_RANK: dict[Precision, int] = {p: i for i, p in enumerate(Precision)}
+
+
+class TimexType(StrEnum):
+    DATE = "DATE"
+    TIME = "TIME"
+    DURATION = "DURATION"
+    SET = "SET"
+
+
+class DateSource(StrEnum):
+    """Where an article's publication date came from."""
+
+    HEADER = "header"
+    FRONT_MATTER = "front-matter"
+    USER = "user"
+    INFERRED = "inferred"
+    NONE = "none"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TimeValue(_Model):
+    """A normalized temporal value in TimeML/ISO-8601 form, with honest precision.
+
+    ``start``/``end`` are the calendar days the value covers (end exclusive) and are
+    set only for values that can be placed on a timeline (anchored DATE/TIME).
+    ``instant`` is set for TIME values with a known UTC offset.
+    """
+
+    value: str = Field(description="TimeML value, e.g. 2025-05-08, 2025-09, 2030, 2025-W19, 2025-05-07T17:00-04:00, P3Y")
+    type: TimexType
+    precision: Precision | None = None
+    mod: str | None = Field(default=None, description="TimeML mod: APPROX, START, MID, END, MORE_THAN, LESS_THAN, BEFORE, AFTER ...")
+    start: dt.date | None = None
+    end: dt.date | None = None
+    instant: dt.datetime | None = None
+    edtf: str | None = Field(default=None, description="EDTF form of the value (e.g. 2025-09, 2025-05-07~)")
+
+    @property
+    def anchored(self) -> bool:
+        return self.start is not None
+
+
+class Mention(_Model):
+    """One temporal expression found in an article."""
+
+    start: int
+    end: int
+    text: str
+    timex: TimeValue
+    rule: str = Field(description="name of the rule that found and normalized it")
+    anchor: Literal["dct", "previous", "absolute", "none"] = "absolute"
+
+
+class ArticleStatus(StrEnum):
+    USED = "used"
+    DUPLICATE = "duplicate"
+    UNDATED = "undated"
+    SKIPPED = "skipped"
+
+
+class Article(_Model):
+    """One input article. ``text`` is the whole decoded file; the body starts at ``body_start``."""
+
+    id: str
+    path: str
+    text: str
+    body_start: int = 0
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    date: dt.date | None = None
+    date_source: DateSource = DateSource.NONE
+    date_evidence: str | None = None
+    sha256: str = ""
+    encoding: str = "utf-8"
+
+
+class ManifestEntry(_Model):
+    """What happened to one input: used, duplicate of another, undated, or skipped and why."""
+
+    path: str
+    article_id: str | None = None
+    status: ArticleStatus
+    reason: str | None = None
+    duplicate_of: str | None = None
+    date: dt.date | None = None
+    date_source: DateSource = DateSource.NONE
+    date_evidence: str | None = None
+
+
+class EventStatus(StrEnum):
+    HAPPENED = "happened"
+    SCHEDULED = "scheduled"
+    REPORTED = "reported"
+    RECURRING = "recurring"
+
+
+class Event(_Model):
+    """A dated happening extracted from one article."""
+
+    article_id: str
+    when: TimeValue
+    mention: Mention
+    title: str
+    quote: str
+    quote_start: int
+    quote_end: int
+    status: EventStatus = EventStatus.HAPPENED
+    places: list[str] = Field(default_factory=list)
+    terms: list[str] = Field(default_factory=list, description="content words used to match the same event across articles")
+
+
+class Source(_Model):
+    """One article's report of an entry, with the sentence and date phrase it rests on."""
+
+    article_id: str
+    path: str
+    article_title: str | None = None
+    url: str | None = None
+    when: TimeValue
+    date_text: str
+    date_start: int
+    date_end: int
+    quote: str
+    quote_start: int
+    quote_end: int
+
+
+class DateClaim(_Model):
+    """One side of a date disagreement: a value and the articles that give it."""
+
+    value: str
+    article_ids: list[str]
+
+
+class Conflict(_Model):
+    """Sources disagree on the date of the same event; ``chosen`` is the best-supported value."""
+
+    chosen: str
+    claims: list[DateClaim]
+    note: str
+
+
+class Entry(_Model):
+    """One timeline entry: an event told by one or more articles."""
+
+    uid: str
+    when: TimeValue
+    title: str
+    status: EventStatus
+    places: list[str] = Field(default_factory=list)
+    sources: list[Source]
+    conflict: Conflict | None = None
+    salience: float = 0.0
+
+
+class Timeline(_Model):
+    """The whole result of a build."""
+
+    schema_version: str = SCHEMA_VERSION
+    title: str
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    entries: list[Entry]
+    manifest: list[ManifestEntry]
