@@ -89,6 +89,12 @@ class Mention(_Model):
     timex: TimeValue
     rule: str = Field(description="name of the rule that found and normalized it")
     anchor: Literal["dct", "previous", "absolute", "none"] = "absolute"
+    event_when: TimeValue | None = Field(
+        default=None,
+        description="for 'a day after <clause>': the date of the clause's event, when the phrase itself is a duration",
+    )
+    tense: str = Field(default="present", description="tense of the clause around the mention: past, present, future, generic")
+    quoted: bool = Field(default=False, description="inside a direct quotation")
 
 
 class ArticleStatus(StrEnum):

@@ -5,3 +5,8 @@ Public API (stable; other modules and tools code against it):
     mentions = find_mentions(text, dct, rules)     # list[Mention], offsets into ``text``
 ``dct`` is the document creation time (article date) or None; the clock is never read.
 """
+
+from timeline.temporal.extract import find_mentions
+from timeline.temporal.rules import Rules, load_rules
+
+__all__ = ["Rules", "find_mentions", "load_rules"]

@@ -1,0 +1,21 @@
+"""Every example written next to a rule in rules/en/rules.toml runs here (rules are data; so are their tests)."""
+
+import datetime as dt
+
+import pytest
+
+from timeline.temporal import find_mentions, load_rules
+
+RULES = load_rules("en")
+CASES = [(rule.name, *example) for rule in RULES.rules for example in rule.examples]
+
+
+def test_every_rule_has_an_example():
+    assert [r.name for r in RULES.rules if not r.examples] == []
+
+
+@pytest.mark.parametrize(("rule", "text", "dct", "expected"), CASES, ids=[f"{c[0]}:{c[1][:30]}" for c in CASES])
+def test_rule_example(rule, text, dct, expected):
+    mentions = find_mentions(text, dt.date.fromisoformat(dct), RULES)
+    by_rule = [m.timex.value for m in mentions if m.rule == rule]
+    assert expected in by_rule, f"{rule} on {text!r}: got {[(m.rule, m.text, m.timex.value) for m in mentions]}"

@@ -1,0 +1,301 @@
+"""Printable HTML briefing sheet, rendered with Jinja2.
+
+Templates are looked up first in the user's ``templates_dir``, then in the built-in
+``templates/`` folder (datasette's loader order), so one partial can be overridden without
+copying the rest. The environment autoescapes everything and uses ``StrictUndefined``: a
+typo in a template is an error, not an empty string. The stylesheet ``timeline.css`` is read
+through the same loader and inlined, so the sheet is one self-contained file with no
+JavaScript and no external request; a Content-Security-Policy meta tag forbids both anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from timeline.export.common import (
+    STATUS_LABELS,
+    build_stamp,
+    clean_text,
+    conflict_summary,
+    format_date,
+    format_period,
+    format_when,
+    is_coarse,
+    is_timed,
+    one_line,
+    placeable,
+    plural,
+    precision_label,
+    precision_of,
+    safe_url,
+    timeline_period,
+    unplaced,
+)
+from timeline.models import ArticleStatus, Entry, EventStatus, ManifestEntry, Timeline
+
+TEMPLATE = "timeline.html.j2"
+STYLESHEET = "timeline.css"
+
+
+def builtin_templates_dir() -> Path:
+    """The shipped ``templates/`` folder: the repository's (checkout or editable install), else
+    a ``templates`` folder shipped as package data next to this module, if the build has one."""
+    repo = Path(__file__).resolve().parents[2] / "templates"
+    if (repo / TEMPLATE).is_file():
+        return repo
+    packaged = Path(str(resources.files("timeline.export"))) / "templates"
+    if (packaged / TEMPLATE).is_file():
+        return packaged
+    raise FileNotFoundError(f"built-in templates not found (looked in {repo} and {packaged})")
+
+
+def make_environment(templates_dir: Path | None = None) -> Environment:
+    """Jinja2 environment: user folder first, then the built-in templates; strict and autoescaped."""
+    search = [str(Path(templates_dir))] if templates_dir is not None else []
+    search.append(str(builtin_templates_dir()))
+    env = Environment(
+        loader=FileSystemLoader(search, encoding="utf-8"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["when"] = format_when
+    env.filters["precision"] = precision_label
+    env.filters["date"] = format_date
+    env.globals["plural"] = plural
+    return env
+
+
+# ---------------------------------------------------------------- view model
+
+@dataclass(frozen=True)
+class Note:
+    """One numbered footnote: an input article."""
+
+    number: int
+    article_id: str
+    title: str
+    path: str
+    url: str | None
+    href: str | None
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    date_text: str
+    refs: tuple[int, ...]
+
+
+@dataclass
+class EntryView:
+    entry: Entry
+    anchor: str
+    when: str
+    iso: str | None
+    precision: str
+    precision_name: str
+    coarse: bool
+    title: str
+    status: str
+    status_label: str
+    places: list[str]
+    quotes: list[Quote]
+    refs: list[int]
+    conflict: str
+    conflict_note: str
+
+
+@dataclass
+class DayLine:
+    label: str
+    iso: str | None
+    titles: list[str]
+    anchors: list[str]
+
+
+@dataclass
+class ManifestRow:
+    path: str
+    status: str
+    reason: str
+    date: str
+    date_source: str
+    date_evidence: str
+
+
+@dataclass
+class Sheet:
+    title: str
+    period: str
+    period_start: str | None
+    period_end: str | None
+    period_start_label: str
+    period_end_label: str
+    entries: list[EntryView]
+    undated: list[EntryView]
+    days: list[DayLine]
+    notes: list[Note]
+    manifest: list[ManifestRow]
+    counts: dict[str, int] = field(default_factory=dict)
+    stamp: str = ""
+    conflicts: int = 0
+    schema_version: str = ""
+
+
+def _anchor(uid: str, used: set[str]) -> str:
+    base = "entry-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", uid).strip("-") or "x")
+    anchor, n = base, 2
+    while anchor in used:
+        anchor, n = f"{base}-{n}", n + 1
+    used.add(anchor)
+    return anchor
+
+
+def _iso(entry: Entry) -> str | None:
+    """Machine-readable value for <time datetime>: only what the precision knows."""
+    tv = entry.when
+    if tv.start is None:
+        return None
+    if is_timed(tv):
+        assert tv.instant is not None
+        return tv.instant.isoformat(timespec="minutes")
+    p = precision_of(tv).value
+    if p == "year" or (is_coarse(tv) and p not in ("month", "week")):
+        return f"{tv.start.year:04d}"
+    if p == "month":
+        return f"{tv.start.year:04d}-{tv.start.month:02d}"
+    if p == "week":
+        iso = tv.start.isocalendar()
+        return f"{iso.year:04d}-W{iso.week:02d}"
+    return tv.start.isoformat()
+
+
+def build_sheet(timeline: Timeline) -> Sheet:
+    notes: dict[str, Note] = {}
+
+    def note_for(src) -> int:
+        if src.article_id not in notes:
+            notes[src.article_id] = Note(
+                number=len(notes) + 1,
+                article_id=src.article_id,
+                title=one_line(src.article_title) or one_line(src.path),
+                path=one_line(src.path),
+                url=one_line(src.url) or None,
+                href=safe_url(src.url),
+            )
+        return notes[src.article_id].number
+
+    used: set[str] = set()
+
+    def view(entry: Entry) -> EntryView:
+        quotes: dict[str, list[int]] = {}
+        date_texts: dict[str, str] = {}
+        refs: list[int] = []
+        for src in entry.sources:
+            n = note_for(src)
+            if n not in refs:
+                refs.append(n)
+            q = clean_text(src.quote).strip()
+            if q:
+                quotes.setdefault(q, [])
+                if n not in quotes[q]:
+                    quotes[q].append(n)
+                date_texts.setdefault(q, one_line(src.date_text))
+        return EntryView(
+            entry=entry,
+            anchor=_anchor(entry.uid, used),
+            when=format_when(entry.when),
+            iso=_iso(entry),
+            precision=precision_label(entry.when),
+            precision_name=precision_of(entry.when).value,
+            coarse=is_coarse(entry.when),
+            title=one_line(entry.title) or "(untitled)",
+            status=entry.status.value,
+            status_label=STATUS_LABELS[entry.status],
+            places=[one_line(p) for p in entry.places if one_line(p)],
+            quotes=[Quote(text=q, date_text=date_texts[q], refs=tuple(sorted(ns))) for q, ns in quotes.items()],
+            refs=sorted(refs),
+            conflict=conflict_summary(entry),
+            conflict_note=one_line(entry.conflict.note) if entry.conflict else "",
+        )
+
+    entries = [view(e) for e in placeable(timeline)]
+    undated = [view(e) for e in unplaced(timeline)]
+
+    days: list[DayLine] = []
+    for ev in entries:
+        tv = ev.entry.when
+        if is_coarse(tv):
+            label, iso = ev.when, ev.iso
+        else:
+            day: dt.date = tv.instant.date() if is_timed(tv) and tv.instant else tv.start  # type: ignore[assignment]
+            label, iso = format_date(day), day.isoformat()
+        if days and days[-1].label == label:
+            days[-1].titles.append(ev.title)
+            days[-1].anchors.append(ev.anchor)
+        else:
+            days.append(DayLine(label=label, iso=iso, titles=[ev.title], anchors=[ev.anchor]))
+
+    manifest = [_manifest_row(m) for m in sorted(timeline.manifest, key=lambda m: m.path)]
+    counts = {s.value: sum(1 for m in timeline.manifest if m.status == s) for s in ArticleStatus}
+    start, end = timeline_period(timeline)
+    return Sheet(
+        title=one_line(timeline.title) or "Timeline",
+        period=format_period(start, end),
+        period_start=start.isoformat() if start else None,
+        period_end=end.isoformat() if end else None,
+        period_start_label=format_date(start, weekday=False) if start else "",
+        period_end_label=format_date(end, weekday=False) if end else "",
+        entries=entries,
+        undated=undated,
+        days=days,
+        notes=sorted(notes.values(), key=lambda n: n.number),
+        manifest=manifest,
+        counts=counts,
+        stamp=build_stamp(timeline).strftime("%Y-%m-%d %H:%M UTC"),
+        conflicts=sum(1 for e in timeline.entries if e.conflict is not None),
+        schema_version=timeline.schema_version,
+    )
+
+
+def _manifest_row(m: ManifestEntry) -> ManifestRow:
+    reason = one_line(m.reason)
+    if m.duplicate_of:
+        reason = (reason + "; " if reason else "") + f"duplicate of {one_line(m.duplicate_of)}"
+    return ManifestRow(
+        path=one_line(m.path),
+        status=m.status.value,
+        reason=reason,
+        date=m.date.isoformat() if m.date else "",
+        date_source=m.date_source.value,
+        date_evidence=one_line(m.date_evidence),
+    )
+
+
+def render_html(timeline: Timeline, templates_dir: Path | None = None) -> str:
+    """The briefing sheet as one self-contained HTML document."""
+    env = make_environment(templates_dir)
+    assert env.loader is not None
+    css, _, _ = env.loader.get_source(env, STYLESHEET)
+    template = env.get_template(TEMPLATE)
+    html = template.render(
+        sheet=build_sheet(timeline),
+        timeline=timeline,
+        css=Markup(css.replace("</", "<\\/")),  # a stylesheet can never close the <style> element
+        statuses=[s.value for s in EventStatus],
+    )
+    return html
+
+
+__all__: Sequence[str] = ("render_html", "make_environment", "build_sheet", "builtin_templates_dir")

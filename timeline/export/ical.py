@@ -1,0 +1,156 @@
+"""iCalendar (RFC 5545 + RFC 7986 NAME/DESCRIPTION) export, written with the ``icalendar`` library.
+
+Dates are honest about precision:
+
+* day precision -> all-day event, ``DTSTART;VALUE=DATE`` with the exclusive ``DTEND`` the next day;
+* a clock time with a known UTC offset -> ``DTSTART``/``DTEND`` in UTC, one hour long;
+* a clock time without an offset -> all-day event on its day (the time stays in the text);
+* coarser values (week, month, quarter, year ...) follow the ``coarse`` policy:
+  ``"span"`` (default: an all-day event over the whole period), ``"first-day"`` (its first
+  day only) or ``"skip"`` (left out); the period is always named in SUMMARY.
+* values without a start (durations, sets) are never exported.
+
+Every property value comes from the Timeline; DTSTAMP is :func:`common.build_stamp`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from icalendar import Calendar, Event, vText
+
+from timeline.export.common import (
+    UTC,
+    build_stamp,
+    clean_text,
+    conflict_summary,
+    format_period,
+    format_when,
+    is_coarse,
+    is_timed,
+    one_line,
+    placeable,
+    precision_label,
+    precision_of,
+    safe_url,
+    span_end,
+    timeline_period,
+    unique,
+)
+from timeline.models import Entry, Timeline
+
+CoarsePolicy = Literal["span", "first-day", "skip"]
+COARSE_POLICIES: tuple[str, ...] = ("span", "first-day", "skip")
+PRODID = "-//timeline//Timeline export//EN"
+TIMED_LENGTH = dt.timedelta(hours=1)
+
+
+def event_span(entry: Entry, coarse: CoarsePolicy = "span") -> tuple[dt.date | dt.datetime, dt.date | dt.datetime] | None:
+    """(DTSTART, DTEND) for an entry, or None when it is not exported."""
+    tv = entry.when
+    if tv.start is None:
+        return None
+    if is_timed(tv):
+        assert tv.instant is not None
+        start = tv.instant.astimezone(UTC)
+        return start, start + TIMED_LENGTH
+    if is_coarse(tv):
+        if coarse == "skip":
+            return None
+        if coarse == "first-day":
+            return tv.start, tv.start + dt.timedelta(days=1)
+        return tv.start, span_end(tv)
+    return tv.start, tv.start + dt.timedelta(days=1)
+
+
+def event_summary(entry: Entry) -> str:
+    """The title, with the period named when the date is coarser than a day or not exact."""
+    title = one_line(entry.title) or "(untitled)"
+    tv = entry.when
+    if is_coarse(tv) or tv.mod:
+        return f"{title} ({format_when(tv)})"
+    return title
+
+
+def event_description(entry: Entry) -> str:
+    tv = entry.when
+    lines = [f"When: {format_when(tv)} (precision: {precision_label(tv)}; TimeML {tv.value})",
+             f"Status: {entry.status.value}"]
+    if entry.places:
+        lines.append("Places: " + ", ".join(one_line(p) for p in entry.places))
+    if entry.conflict is not None:
+        lines.append(f"\u26a0 {conflict_summary(entry)}.")
+        note = one_line(entry.conflict.note)
+        if note:
+            lines.append(note)
+    quotes = unique(clean_text(s.quote).strip() for s in entry.sources)
+    for quote in (q for q in quotes if q):
+        lines += ["", quote if quote[0] in "\"\u201c\u201e\u00ab" else f"\u201c{quote}\u201d"]
+    if entry.sources:
+        lines += ["", "Sources:"]
+        for n, src in enumerate(entry.sources, 1):
+            parts = [one_line(src.article_title) or one_line(src.path), one_line(src.path)]
+            parts = unique(p for p in parts if p)
+            if src.url:
+                parts.append(one_line(src.url))
+            lines.append(f"[{n}] " + " \u2014 ".join(parts) + f" (date phrase: \u201c{one_line(src.date_text)}\u201d)")
+    return "\n".join(lines)
+
+
+def event_categories(entry: Entry) -> list[str]:
+    cats = [entry.status.value, precision_of(entry.when).value]
+    if entry.conflict is not None:
+        cats.append("conflict")
+    return cats
+
+
+def first_url(entry: Entry) -> str | None:
+    for src in entry.sources:
+        url = safe_url(src.url)
+        if url:
+            return url
+    return None
+
+
+def build_calendar(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_name: str | None = None) -> Calendar:
+    if coarse not in COARSE_POLICIES:
+        raise ValueError(f"coarse policy must be one of {', '.join(COARSE_POLICIES)}, not {coarse!r}")
+    stamp = build_stamp(timeline)
+    name = one_line(calendar_name) or one_line(timeline.title) or "Timeline"
+    period = format_period(*timeline_period(timeline))
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    # vText explicitly: icalendar 7 does not know NAME/X-WR-* as TEXT and would not escape them
+    cal.add("name", vText(name))
+    cal.add("x-wr-calname", vText(name))
+    description = f"{one_line(timeline.title)}: timeline built from news articles, {period}."
+    cal.add("description", vText(description))
+    cal.add("x-wr-caldesc", vText(description))
+    for entry in placeable(timeline):
+        span = event_span(entry, coarse)
+        if span is None:
+            continue
+        ev = Event()
+        ev.add("uid", entry.uid)
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", span[0])
+        ev.add("dtend", span[1])
+        ev.add("summary", event_summary(entry))
+        ev.add("description", event_description(entry))
+        if entry.places:
+            ev.add("location", "; ".join(one_line(p) for p in entry.places))
+        ev.add("categories", event_categories(entry))
+        url = first_url(entry)
+        if url:
+            ev.add("url", url)
+        ev.add("transp", "TRANSPARENT")  # news, not appointments: never shows the reader as busy
+        cal.add_component(ev)
+    return cal
+
+
+def render_ics(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_name: str | None = None) -> bytes:
+    """The calendar as RFC 5545 bytes: UTF-8, CRLF, lines folded at 75 octets."""
+    return build_calendar(timeline, coarse=coarse, calendar_name=calendar_name).to_ical()

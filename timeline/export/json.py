@@ -1,0 +1,147 @@
+"""JSON exports: the Timeline itself (+ its JSON Schema) and TimelineJS3's format.
+
+``timeline.json`` is the pydantic dump of the Timeline, validated by ``timeline.schema.json``
+(JSON Schema draft 2020-12, generated from the models so the two cannot drift).
+``timelinejs.json`` is the `TimelineJS3 <https://timeline.knightlab.com/docs/json-format.html>`_
+data format; TimelineJS renders ``text`` fields as HTML, so every value from the articles is
+HTML-escaped there.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+from timeline.export.common import (
+    clean_text,
+    conflict_summary,
+    format_period,
+    format_when,
+    is_coarse,
+    is_timed,
+    one_line,
+    placeable,
+    plural,
+    precision_label,
+    precision_of,
+    safe_url,
+    timeline_period,
+    unique,
+)
+from timeline.models import SCHEMA_VERSION, Entry, Precision, Timeline
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_ID = f"urn:timeline:schema:timeline:{SCHEMA_VERSION}"
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def render_json(timeline: Timeline) -> str:
+    """The whole Timeline as JSON (UTF-8 text, 2-space indent, fields in model order)."""
+    return timeline.model_dump_json(indent=2) + "\n"
+
+
+def render_schema() -> str:
+    """JSON Schema (draft 2020-12) of ``timeline.json``, from the pydantic models."""
+    schema = Timeline.model_json_schema(mode="serialization")
+    head = {
+        "$schema": SCHEMA_DIALECT,
+        "$id": SCHEMA_ID,
+        "title": schema.pop("title", "Timeline"),
+        "version": SCHEMA_VERSION,
+    }
+    return _dump({**head, **schema})
+
+
+# ---------------------------------------------------------------- TimelineJS3
+
+# which date parts a precision knows; coarser precisions only state the year
+_PARTS_BY_PRECISION: dict[Precision, tuple[str, ...]] = {
+    Precision.MINUTE: ("year", "month", "day", "hour", "minute"),
+    Precision.HOUR: ("year", "month", "day", "hour"),
+    Precision.DAY: ("year", "month", "day"),
+    Precision.WEEK: ("year", "month", "day"),  # the week's first day; display_date names the week
+    Precision.MONTH: ("year", "month"),
+    Precision.SEASON: ("year", "month"),
+    Precision.QUARTER: ("year", "month"),
+    Precision.HALF: ("year", "month"),
+}
+
+
+def timelinejs_date(entry: Entry) -> dict[str, Any] | None:
+    """TimelineJS date object holding only the parts the precision knows, plus a display label."""
+    tv = entry.when
+    if tv.start is None:
+        return None
+    p = precision_of(tv)
+    if is_timed(tv):
+        assert tv.instant is not None
+        t = tv.instant  # wall clock as the source gave it; the label carries the offset
+        values = {"year": t.year, "month": t.month, "day": t.day, "hour": t.hour, "minute": t.minute}
+    else:
+        d = tv.start
+        values = {"year": d.year, "month": d.month, "day": d.day}
+    parts = _PARTS_BY_PRECISION.get(p, ("year",))
+    if not is_timed(tv):
+        parts = tuple(k for k in parts if k in values)
+    date: dict[str, Any] = {k: values[k] for k in parts}
+    date["display_date"] = escape(format_when(tv))
+    return date
+
+
+def timelinejs_text(entry: Entry) -> str:
+    out: list[str] = []
+    meta = [f"{escape(format_when(entry.when))} ({escape(precision_label(entry.when))})",
+            escape(entry.status.value)]
+    if entry.places:
+        meta.append(escape(", ".join(one_line(p) for p in entry.places)))
+    out.append(f"<p>{' &middot; '.join(meta)}</p>")
+    if entry.conflict is not None:
+        out.append(f"<p><strong>&#9888; {escape(conflict_summary(entry))}.</strong> "
+                   f"{escape(one_line(entry.conflict.note))}</p>")
+    for quote in unique(clean_text(s.quote).strip() for s in entry.sources):
+        if quote:
+            out.append(f"<blockquote>{escape(quote)}</blockquote>")
+    if entry.sources:
+        items = []
+        for src in entry.sources:
+            label = escape(one_line(src.article_title) or one_line(src.path))
+            url = safe_url(src.url)
+            if url:
+                label = f'<a href="{escape(url)}" rel="noopener noreferrer">{label}</a>'
+            items.append(f"<li>{label} <small>({escape(one_line(src.path))})</small></li>")
+        out.append(f"<p>Sources:</p><ol>{''.join(items)}</ol>")
+    return "".join(out)
+
+
+def timelinejs_data(timeline: Timeline) -> dict[str, Any]:
+    events = []
+    for entry in placeable(timeline):
+        start = timelinejs_date(entry)
+        if start is None:
+            continue
+        headline = one_line(entry.title) or "(untitled)"
+        if is_coarse(entry.when):
+            headline = f"{headline} ({format_when(entry.when)})"
+        events.append({
+            "start_date": start,
+            "text": {"headline": escape(headline), "text": timelinejs_text(entry)},
+            "group": entry.status.value,
+            "unique_id": entry.uid,
+        })
+    period = format_period(*timeline_period(timeline))
+    return {
+        "title": {"text": {
+            "headline": escape(one_line(timeline.title) or "Timeline"),
+            "text": f"<p>{escape(period)} &middot; {escape(plural(len(events), 'entry', 'entries'))}</p>",
+        }},
+        "events": events,
+    }
+
+
+def render_timelinejs(timeline: Timeline) -> str:
+    """TimelineJS3 JSON: one event per placeable entry (entries without a start are skipped)."""
+    return _dump(timelinejs_data(timeline))

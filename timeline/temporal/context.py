@@ -1,0 +1,116 @@
+"""Text context a resolution needs: sentence bounds, the tense around a mention, the local time zone."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from timeline.gazetteer import Gazetteer
+from timeline.temporal.rules import LanguageData
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|\n\s*")
+_ED_VERB = re.compile(r"\b([a-z]{3,}ed)\b", re.IGNORECASE)
+_QUOTE_CHARS = "\"“”"
+
+
+def sentence_spans(text: str, begin: int, language: LanguageData) -> list[tuple[int, int]]:
+    """Sentences as [start, end) spans from ``begin``; newlines always end a sentence (headlines, datelines)."""
+    spans: list[tuple[int, int]] = []
+    start = begin
+    for m in _SENTENCE_END.finditer(text, begin):
+        if m.group(0)[0] == "." and _ends_with_abbreviation(text, m.start() + 1, language):
+            continue
+        end = m.end() if m.group(0)[0] != "\n" else m.start()
+        if text[start:end].strip():
+            spans.append(_strip_span(text, start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append(_strip_span(text, start, len(text)))
+    return spans
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _ends_with_abbreviation(text: str, dot_end: int, language: LanguageData) -> bool:
+    word_start = dot_end
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    return text[word_start:dot_end].lstrip("(\"“") in language.abbreviations
+
+
+class SentenceIndex:
+    """Find the sentence holding an offset in O(log n)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i < 0:
+            return (0, 0)
+        return self.spans[i]
+
+    def index(self, offset: int) -> int:
+        return max(bisect.bisect_right(self.starts, offset) - 1, 0)
+
+
+def tense_near(text: str, sentence: tuple[int, int], start: int, end: int, language: LanguageData) -> str:
+    """past/present/future/generic from the tense marker nearest to the mention inside its sentence.
+
+    Markers after the mention count too ("On Thursday, Putin said"), at a small distance penalty.
+    "generic" = present tense with a recurring-date cue ("is celebrated on May 9") and no past/future marker.
+    """
+    s_start, s_end = sentence
+    best: tuple[float, str] | None = None
+    explicit: set[str] = set()
+    for tense, regex in (("future", language.future), ("past", language.past), ("present", language.present)):
+        for m in regex.finditer(text, s_start, s_end):
+            if start <= m.start() < end:
+                continue
+            explicit.add(tense)
+            best = _closer(best, _distance(m.start(), m.end(), start, end), tense)
+    # A recurring-date cue ("is celebrated on May 9") wins unless an explicit past/future word says otherwise;
+    # "-ed" endings do not count here since the cues themselves end in "-ed".
+    if "past" not in explicit and "future" not in explicit and language.generic_cue.search(text, s_start, s_end):
+        return "generic"
+    for m in _ED_VERB.finditer(text, s_start, s_end):
+        if start <= m.start() < end or m.group(1).lower() in language.not_past:
+            continue
+        best = _closer(best, _distance(m.start(), m.end(), start, end), "past")
+    return best[1] if best else "present"
+
+
+def _distance(m_start: int, m_end: int, start: int, end: int) -> float:
+    return start - m_end if m_end <= start else (m_start - end) * 1.5
+
+
+def _closer(best: tuple[float, str] | None, distance: float, tense: str) -> tuple[float, str]:
+    return (distance, tense) if best is None or distance < best[0] else best
+
+
+def in_quotation(text: str, sentence: tuple[int, int], offset: int) -> bool:
+    """True if ``offset`` sits inside double quotes within its sentence (reported speech)."""
+    inside = False
+    for ch in text[sentence[0]:offset]:
+        if ch in _QUOTE_CHARS:
+            inside = not inside if ch == '"' else ch == "“"
+    return inside
+
+
+def local_zone(text: str, sentence: tuple[int, int], begin: int, gazetteer: Gazetteer) -> str | None:
+    """The zone of "local time": the first place with a zone in the sentence, else the article's most named one."""
+    for hit in gazetteer.find(text, *sentence):
+        if hit.zone:
+            return hit.zone
+    counts: dict[str, int] = {}
+    for hit in gazetteer.find(text, begin):
+        if hit.zone:
+            counts[hit.zone] = counts.get(hit.zone, 0) + 1
+    return max(sorted(counts), key=counts.__getitem__) if counts else None

@@ -1,0 +1,114 @@
+"""Text -> mentions: run the rules, keep the longest non-overlapping matches, resolve them in order.
+
+Resolution runs left to right so anaphora ("a day earlier", "that day") can use the last
+mentioned date. The only inputs are the text, the article date and the rules: no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from timeline.gazetteer import load_gazetteer
+from timeline.models import Mention, TimeValue, TimexType
+from timeline.temporal.context import SentenceIndex, in_quotation, local_zone, sentence_spans, tense_near
+from timeline.temporal.resolve import Context, resolve
+from timeline.temporal.rules import Rule, Rules
+from timeline.temporal.templates import fill
+
+_SKIP_PREFIX = re.compile(r"[\s(\"“‘'’,–—-]")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    rule: Rule
+    match: re.Match[str]
+
+
+def find_candidates(text: str, rules: Rules, begin: int = 0) -> list[Candidate]:
+    """All rule matches, reduced to the longest non-overlapping ones (ties: earlier rule wins)."""
+    found: list[Candidate] = []
+    for rule in rules.rules:
+        for m in rule.regex.finditer(text, begin):
+            start, end = m.span("t") if "t" in rule.regex.groupindex and m.group("t") is not None else m.span()
+            if end > start:
+                found.append(Candidate(start, end, rule, m))
+    found.sort(key=lambda c: (-(c.end - c.start), c.rule.index, c.start))
+    taken: list[Candidate] = []
+    occupied = bytearray(len(text) + 1)
+    for cand in found:
+        if any(occupied[cand.start:cand.end]):
+            continue
+        occupied[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
+        taken.append(cand)
+    taken.sort(key=lambda c: c.start)
+    return taken
+
+
+def _anchor_kind(value_template: str, timex_type: TimexType) -> str:
+    if timex_type in (TimexType.DURATION, TimexType.SET):
+        return "none"
+    if value_template.startswith("UNDEF-LAST"):
+        return "previous"
+    if value_template.startswith("UNDEF") or "{year|orundef}" in value_template:
+        return "dct"
+    return "absolute"
+
+
+class _Memory:
+    """The last mentioned day, month and year, for anaphora."""
+
+    def __init__(self) -> None:
+        self.day: dt.date | None = None
+        self.month: tuple[int, int] | None = None
+        self.year: int | None = None
+
+    def remember(self, value: TimeValue) -> None:
+        if value.start is None or value.precision is None or value.value.startswith("XXXX"):
+            return
+        if value.precision.value in ("day", "hour", "minute"):
+            self.day = value.start
+        if value.precision.value in ("day", "hour", "minute", "week", "month"):
+            self.month = (value.start.year, value.start.month)
+        self.year = value.start.year
+
+
+def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) -> list[Mention]:
+    """Temporal expressions in ``text[begin:]`` with offsets into ``text`` and resolved values.
+
+    Relative expressions that need the article date are dropped when ``dct`` is None.
+    """
+    language = rules.language
+    sentences = SentenceIndex(sentence_spans(text, begin, language))
+    gazetteer = load_gazetteer()
+    memory = _Memory()
+    mentions: list[Mention] = []
+    for cand in find_candidates(text, rules, begin):
+        rule, m = cand.rule, cand.match
+        sentence = sentences.at(cand.start)
+        forced = fill(rule.tense, m, rule, rules) if rule.tense else ""
+        tense = forced or tense_near(text, sentence, cand.start, cand.end, language)
+        zone = fill(rule.zone, m, rule, rules) if rule.zone else ""
+        if zone == "LOCAL":
+            zone = local_zone(text, sentence, begin, gazetteer) or ""
+        ctx = Context(dct, tense, memory.day, memory.month, memory.year)
+        value = resolve(fill(rule.value, m, rule, rules), rule.type, ctx,
+                        fill(rule.mod, m, rule, rules) if rule.mod else None, zone or None)
+        if value is None or "UNDEF" in value.value or "{" in value.value:
+            continue
+        event_when = None
+        if rule.event:
+            event_when = resolve(fill(rule.event, m, rule, rules), TimexType.DATE, ctx)
+            if event_when is not None and event_when.start is None:
+                event_when = None
+        mentions.append(Mention(
+            start=cand.start, end=cand.end, text=text[cand.start:cand.end], timex=value, rule=rule.name,
+            anchor=_anchor_kind(rule.value, rule.type), event_when=event_when,  # type: ignore[arg-type]
+            tense=tense, quoted=in_quotation(text, sentence, cand.start),
+        ))
+        if not rule.name.startswith("holiday"):  # "Victory Day parade" names an occasion, not a reference time
+            memory.remember(value)
+    return mentions

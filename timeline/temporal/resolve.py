@@ -1,0 +1,395 @@
+"""Pure resolution: (underspecified value, context) -> absolute TimeML value with honest precision.
+
+No text, no regexes, no clock: everything comes in through ``Context``. The underspecified
+forms are documented at the top of rules/en/rules.toml.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from timeline.models import Precision, TimeValue, TimexType
+
+Tense = str  # "past" | "present" | "future" | "generic"
+
+_SEASON_MONTHS = {"SP": (3, 6), "SU": (6, 9), "FA": (9, 12), "WI": (12, 15)}  # [start, end) months; WI runs into next year
+_EDTF_SEASON = {"SP": "21", "SU": "22", "FA": "23", "WI": "24"}
+_PART_OF_DAY = ("MO", "AF", "EV", "NI", "DT")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a value may be resolved against. ``last_*`` hold the last mentioned dates (anaphora)."""
+
+    dct: dt.date | None
+    tense: Tense = "present"
+    last_day: dt.date | None = None
+    last_month: tuple[int, int] | None = None
+    last_year: int | None = None
+    zone: str | None = None
+
+
+_REF = re.compile(r"^UNDEF-(REF|LAST)-(day|week|month|quarter|year|decade|century)([+-])(\d+(?:\.\d+)?|X)(.*)$")
+_YEARLESS = re.compile(r"^UNDEF-year-(.+)$")
+_WEEKDAY = re.compile(r"^UNDEF-weekday-([1-7])(.*)$")
+_HOLIDAY = re.compile(r"^UNDEF-holiday-([^@]+)(?:@(\d{4}))?$")
+_TIME_SUFFIX = re.compile(r"^T(?:(\d\d):(\d\d)|(MO|AF|EV|NI|DT))$")
+_DURATION_TIME_UNIT = re.compile(r"^P(X|\d+(?:\.\d+)?)(H|MIN)$")
+
+
+# ------------------------------------------------------------------ calendar arithmetic
+def add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + n
+    return index // 12, index % 12 + 1
+
+
+def easter(year: int) -> dt.date:
+    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l) // 451
+    month = (h + l - 7 * m + 114) // 31
+    day = (h + l - 7 * m + 114) % 31 + 1
+    return dt.date(year, month, day)
+
+
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The n-th (n=-1: last) ISO weekday (1=Monday) of a month."""
+    if n > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (n - 1))
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return last - dt.timedelta(days=(last.isoweekday() - weekday) % 7)
+
+
+def holiday_date(spec: str, year: int) -> dt.date | None:
+    """A named day in a year from its table spec: MM-DD, EASTER+n or NTH:month:weekday:n."""
+    try:
+        if spec.startswith("EASTER"):
+            return easter(year) + dt.timedelta(days=int(spec[6:] or 0))
+        if spec.startswith("NTH:"):
+            _, month, weekday, n = spec.split(":")
+            return nth_weekday(year, int(month), int(weekday), int(n))
+        month, day = spec.split("-")
+        return dt.date(year, int(month), int(day))
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------ value -> span, precision, EDTF
+def precision_of(value: str) -> Precision | None:
+    if re.fullmatch(r"-?\d{4}-\d\d-\d\dT\d\d:\d\d.*", value):
+        return Precision.MINUTE
+    if re.fullmatch(r"-?\d{4}-\d\d-\d\d(T(MO|AF|EV|NI|DT))?", value):
+        return Precision.DAY
+    if re.fullmatch(r"\d{4}-W\d\d(-WE)?", value):
+        return Precision.WEEK
+    if re.fullmatch(r"-?\d{4}-\d\d", value):
+        return Precision.MONTH
+    if re.fullmatch(r"\d{4}-(SP|SU|FA|WI)", value):
+        return Precision.SEASON
+    if re.fullmatch(r"(FY)?\d{4}-Q[1-4]", value):
+        return Precision.QUARTER
+    if re.fullmatch(r"\d{4}-H[12]", value):
+        return Precision.HALF
+    if re.fullmatch(r"-?\d{4}|FY\d{4}", value):
+        return Precision.YEAR
+    if re.fullmatch(r"\d{3}", value):
+        return Precision.DECADE
+    if re.fullmatch(r"\d{2}", value):
+        return Precision.CENTURY
+    return None
+
+
+def span_of(value: str) -> tuple[dt.date, dt.date] | None:
+    """The calendar days [start, end) a DATE/TIME value covers; None if not placeable (or outside 1..9999)."""
+    try:
+        return _span_of(value)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _span_of(value: str) -> tuple[dt.date, dt.date] | None:
+    if value.startswith("-"):
+        return None  # before 1 AD: kept as a value, not placed on a calendar
+    core = value.split("T")[0]
+    if m := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", core):
+        day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        return day, day + dt.timedelta(days=1)
+    if m := re.fullmatch(r"(\d{4})-W(\d\d)(-WE)?", core):
+        monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        if m[3]:
+            return monday + dt.timedelta(days=5), monday + dt.timedelta(days=7)
+        return monday, monday + dt.timedelta(days=7)
+    if m := re.fullmatch(r"(\d{4})-(\d\d)", core):
+        y, mo = int(m[1]), int(m[2])
+        ny, nm = add_months(y, mo, 1)
+        return dt.date(y, mo, 1), dt.date(ny, nm, 1)
+    if m := re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", core):
+        y = int(m[1])
+        a, b = _SEASON_MONTHS[m[2]]
+        sy, sm = add_months(y, a, 0)
+        ey, em = add_months(y, 1, b - 1)
+        return dt.date(sy, sm, 1), dt.date(ey, em, 1)
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", core):
+        y, q = int(m[1]), int(m[2])
+        ey, em = add_months(y, 3 * q - 2, 3)
+        return dt.date(y, 3 * q - 2, 1), dt.date(ey, em, 1)
+    if m := re.fullmatch(r"(\d{4})-H([12])", core):
+        y, h = int(m[1]), int(m[2])
+        return dt.date(y, 6 * h - 5, 1), (dt.date(y, 7, 1) if h == 1 else dt.date(y + 1, 1, 1))
+    if m := re.fullmatch(r"(\d{4})", core):
+        y = int(m[1])
+        return dt.date(y, 1, 1), (dt.date(y + 1, 1, 1) if y < 9999 else dt.date(9999, 12, 31))
+    if m := re.fullmatch(r"(\d{3})", core):
+        d = int(m[1]) * 10
+        return (dt.date(max(d, 1), 1, 1), dt.date(d + 10, 1, 1)) if d + 10 <= 9999 else None
+    if m := re.fullmatch(r"(\d{2})", core):
+        c = int(m[1]) * 100
+        return (dt.date(max(c, 1), 1, 1), dt.date(c + 100, 1, 1)) if c + 100 <= 9999 else None
+    return None
+
+
+def edtf_of(value: str, precision: Precision | None, mod: str | None) -> str | None:
+    """EDTF (ISO 8601-2) form: seasons as 21-24, quarters as 33-36, decades as 199X, approx as ~."""
+    if precision is None:
+        return None
+    if precision == Precision.WEEK:
+        span = span_of(value)
+        text = f"{span[0].isoformat()}/{(span[1] - dt.timedelta(days=1)).isoformat()}" if span else value
+    elif precision == Precision.SEASON:
+        text = value[:5] + _EDTF_SEASON[value[5:]]
+    elif precision == Precision.QUARTER and not value.startswith("FY"):
+        text = value[:5] + str(32 + int(value[-1]))
+    elif precision == Precision.DECADE:
+        text = value + "X"
+    elif precision == Precision.CENTURY:
+        text = value + "XX"
+    elif precision == Precision.DAY:
+        text = value[:10]
+    else:
+        text = value
+    if mod == "APPROX":
+        text += "~"
+    return text
+
+
+def make_value(value: str, timex_type: TimexType, mod: str | None = None, instant: dt.datetime | None = None) -> TimeValue:
+    """Build a TimeValue with span, precision and EDTF derived from the value string."""
+    mod = mod or None
+    if timex_type in (TimexType.DURATION, TimexType.SET) or value.endswith("_REF") or value.startswith("X"):
+        return TimeValue(value=value, type=timex_type, mod=mod)
+    precision = precision_of(value)
+    span = span_of(value) if precision else None
+    return TimeValue(
+        value=value, type=timex_type, precision=precision, mod=mod,
+        start=span[0] if span else None, end=span[1] if span else None,
+        instant=instant, edtf=edtf_of(value, precision, mod),
+    )
+
+
+# ------------------------------------------------------------------ choosing years and weekdays by tense
+def pick_year(dct: dt.date, month: int, day: int, tense: Tense) -> int:
+    """The year of a year-less month(/day): past -> on or before the article date, future -> on or after."""
+    here = (dct.month, dct.day)
+    there = (month, day)
+    if tense == "past":
+        return dct.year if there <= here else dct.year - 1
+    if tense == "future":
+        return dct.year if there >= here else dct.year + 1
+    # present/unknown: the nearest occurrence
+    candidates = [dct.year - 1, dct.year, dct.year + 1]
+    return min(candidates, key=lambda y: (abs((_safe_date(y, month, day) - dct).days), -y))
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date:
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def pick_weekday(dct: dt.date, weekday: int, tense: Tense) -> dt.date:
+    """Past -> the most recent such weekday (today included), future -> the next one, else the nearest."""
+    back = (dct.isoweekday() - weekday) % 7
+    ahead = (weekday - dct.isoweekday()) % 7
+    if tense == "past":
+        return dct - dt.timedelta(days=back)
+    if tense == "future":
+        return dct + dt.timedelta(days=ahead)
+    return dct - dt.timedelta(days=back) if back <= ahead else dct + dt.timedelta(days=ahead)
+
+
+def shift(base: dt.date, unit: str, n: int) -> str:
+    """``base`` moved by n units, written at that unit's precision."""
+    if unit == "day":
+        return (base + dt.timedelta(days=n)).isoformat()
+    if unit == "week":
+        y, w, _ = (base + dt.timedelta(weeks=n)).isocalendar()
+        return f"{y:04d}-W{w:02d}"
+    if unit == "month":
+        y, m = add_months(base.year, base.month, n)
+        return f"{y:04d}-{m:02d}"
+    if unit == "quarter":
+        y, m = add_months(base.year, (base.month - 1) // 3 * 3 + 1, 3 * n)
+        return f"{y:04d}-Q{(m - 1) // 3 + 1}"
+    if unit == "year":
+        return f"{base.year + n:04d}"
+    if unit == "decade":
+        return f"{base.year // 10 + n:03d}"
+    return f"{base.year // 100 + n:02d}"  # century
+
+
+def _anchor_for(kind: str, unit: str, ctx: Context) -> dt.date | None:
+    if kind == "REF":
+        return ctx.dct
+    if unit in ("day", "week"):
+        return ctx.last_day or ctx.dct
+    if unit in ("month", "quarter"):
+        if ctx.last_month:
+            return dt.date(ctx.last_month[0], ctx.last_month[1], 1)
+        return ctx.last_day or ctx.dct
+    if ctx.last_year is not None:
+        return dt.date(ctx.last_year, 1, 1)
+    return ctx.last_day or ctx.dct
+
+
+def _resolve_date_part(value: str, ctx: Context) -> tuple[str | None, str]:
+    """Resolve the date part of an underspecified value; returns (date value or None, rest such as 'T17:00')."""
+    if m := _REF.match(value):
+        kind, unit, sign, amount, rest = m.groups()
+        anchor = _anchor_for(kind, unit, ctx)
+        if anchor is None:
+            return None, rest
+        if amount == "X":
+            return ("PAST_REF" if sign == "-" else "FUTURE_REF"), ""
+        n = int(float(amount)) * (-1 if sign == "-" else 1)
+        if rest == "-WE":
+            return shift(anchor, "week", n) + "-WE", ""
+        return shift(anchor, unit, n), rest
+    if m := _WEEKDAY.match(value):
+        if ctx.dct is None:
+            return None, m[2]
+        return pick_weekday(ctx.dct, int(m[1]), ctx.tense).isoformat(), m[2]
+    if m := _HOLIDAY.match(value):
+        spec, year = m.groups()
+        if year:
+            day = holiday_date(spec, int(year))
+            return (day.isoformat() if day else None), ""
+        if ctx.tense == "generic" and not spec.startswith(("EASTER", "NTH")):
+            return f"XXXX-{spec}", ""
+        if ctx.dct is None:
+            return None, ""
+        return _pick_holiday(spec, ctx), ""
+    if m := _YEARLESS.match(value):
+        rest = m[1]
+        date_part, _, suffix = rest.partition("T")
+        suffix = "T" + suffix if suffix else ""
+        if ctx.tense == "generic" and re.fullmatch(r"\d\d-\d\d", date_part):
+            return f"XXXX-{date_part}", suffix
+        if ctx.dct is None:
+            return None, suffix
+        return _pick_yearless(date_part, ctx), suffix
+    return value, ""
+
+
+NEAR_DAYS = 14  # a named day this close to the article date is that occurrence, whatever the tense
+
+
+def _pick_holiday(spec: str, ctx: Context) -> str | None:
+    assert ctx.dct is not None
+    options = [d for y in (ctx.dct.year - 1, ctx.dct.year, ctx.dct.year + 1) if (d := holiday_date(spec, y))]
+    near = [d for d in options if abs((d - ctx.dct).days) <= NEAR_DAYS]
+    if near:
+        return near[0].isoformat()
+    if ctx.tense == "past":
+        options = [d for d in options if d <= ctx.dct] or options
+        return max(options).isoformat()
+    if ctx.tense == "future":
+        options = [d for d in options if d >= ctx.dct] or options
+        return min(options).isoformat()
+    return min(options, key=lambda d: abs((d - ctx.dct).days)).isoformat()
+
+
+def _near_year(dct: dt.date, month: int, day: int) -> int | None:
+    """The year whose month/day lies within NEAR_DAYS of the article date, if any ("the May 9 parade")."""
+    for year in (dct.year, dct.year - 1, dct.year + 1):
+        try:
+            if abs((dt.date(year, month, day) - dct).days) <= NEAR_DAYS:
+                return year
+        except ValueError:
+            return None
+    return None
+
+
+def _pick_yearless(part: str, ctx: Context) -> str | None:
+    assert ctx.dct is not None
+    if m := re.fullmatch(r"(\d\d)-(\d\d)", part):
+        month, day = int(m[1]), int(m[2])
+        year = _near_year(ctx.dct, month, day) or pick_year(ctx.dct, month, day, ctx.tense)
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    if m := re.fullmatch(r"(\d\d)", part):
+        month = int(m[1])
+        year = pick_year(ctx.dct, month, 15 if month != ctx.dct.month else ctx.dct.day, ctx.tense)
+        return f"{year:04d}-{month:02d}"
+    if part in _SEASON_MONTHS:
+        start, _ = _SEASON_MONTHS[part]
+        return f"{pick_year(ctx.dct, (start - 1) % 12 + 1, 21, ctx.tense):04d}-{part}"
+    if m := re.fullmatch(r"Q([1-4])", part):
+        q = int(m[1])
+        year = pick_year(ctx.dct, 3 * q - 1, 15, ctx.tense)
+        return f"{year:04d}-Q{q}"
+    return None
+
+
+def _apply_time(date_value: str, rest: str, zone: str | None) -> tuple[str, dt.datetime | None] | None:
+    """Attach a time of day (or part of day) to a day value; midnight (24:00) is the start of the next day."""
+    m = _TIME_SUFFIX.match(rest)
+    if not m or not re.fullmatch(r"\d{4}-\d\d-\d\d", date_value):
+        return None
+    if m[3]:
+        return f"{date_value}T{m[3]}", None
+    day = dt.date.fromisoformat(date_value)
+    hour, minute = int(m[1]), int(m[2])
+    if hour == 24:
+        day, hour = day + dt.timedelta(days=1), 0
+    if zone is None:
+        return f"{day.isoformat()}T{hour:02d}:{minute:02d}", None
+    local = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(zone))
+    offset = local.utcoffset() or dt.timedelta(0)
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    total = abs(int(offset.total_seconds())) // 60
+    return f"{day.isoformat()}T{hour:02d}:{minute:02d}{sign}{total // 60:02d}:{total % 60:02d}", local
+
+
+def resolve(value: str, timex_type: TimexType, ctx: Context, mod: str | None = None, zone: str | None = None) -> TimeValue | None:
+    """Resolve one underspecified value. None when it cannot be resolved (e.g. no article date)."""
+    if timex_type == TimexType.DURATION or (timex_type == TimexType.SET and value.startswith("P")):
+        if m := _DURATION_TIME_UNIT.match(value):
+            value = f"PT{m[1]}{'H' if m[2] == 'H' else 'M'}"
+        return make_value(value, timex_type, mod)
+    if not value.startswith("UNDEF"):
+        return _finish(value, "", timex_type, mod, zone)
+    date_value, rest = _resolve_date_part(value, ctx)
+    if date_value is None:
+        return None
+    return _finish(date_value, rest, timex_type, mod, zone)
+
+
+def _finish(date_value: str, rest: str, timex_type: TimexType, mod: str | None, zone: str | None) -> TimeValue | None:
+    if not rest and re.match(r"\d{4}-\d\d-\d\dT", date_value):
+        date_value, _, time_part = date_value.partition("T")
+        rest = "T" + time_part
+    if rest:
+        timed = _apply_time(date_value, rest, zone) if not date_value.startswith("XXXX") else (date_value + rest, None)
+        if timed is None:
+            return make_value(date_value, TimexType.DATE, mod)
+        value, instant = timed
+        return make_value(value, timex_type if instant or "T" in value else TimexType.DATE, mod, instant)
+    return make_value(date_value, TimexType.DATE if timex_type == TimexType.TIME else timex_type, mod)

@@ -1,0 +1,199 @@
+"""Load the resolver's rule data (tables.toml, rules.toml, language.toml) and compile it.
+
+Everything a language knows lives in ``rules/<lang>/``; this module only turns it into
+compiled regexes and lookup dicts, checking it on the way with messages that name the file
+and the rule. Loading is paid once per process (``load_rules`` is cached).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from timeline.errors import RuleError
+from timeline.models import TimexType
+
+RULES_DIR = Path(__file__).parent / "rules"
+_MACRO = re.compile(r"%\{(\w+)(?::([\w-]+))?\}")
+_SLOT = re.compile(r"\{(\w+)(?:\|(\w+))?\}")
+# Filters that are computations rather than word tables (see temporal/templates.py).
+BUILTIN_FILTERS = frozenset({"02", "year2", "century", "era", "one", "orundef"})
+# Slots computed from several groups at once rather than read from one group.
+COMPUTED_SLOTS = frozenset({"clock"})
+
+
+@dataclass(frozen=True)
+class Table:
+    """Normalized value <- words. Lookup is by lower-cased, space-collapsed text."""
+
+    name: str
+    lookup: dict[str, str]
+    alternation: str
+
+    def get(self, text: str) -> str | None:
+        return self.lookup.get(normalize_words(text))
+
+
+@dataclass(frozen=True)
+class Rule:
+    index: int
+    name: str
+    regex: re.Pattern[str]
+    type: TimexType
+    value: str
+    mod: str = ""
+    zone: str = ""
+    tense: str = ""
+    event: str = ""
+    examples: tuple[tuple[str, str, str], ...] = ()
+    group_tables: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LanguageData:
+    future: re.Pattern[str]
+    past: re.Pattern[str]
+    present: re.Pattern[str]
+    not_past: frozenset[str]
+    abbreviations: frozenset[str]
+    generic_cue: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Rules:
+    lang: str
+    rules: tuple[Rule, ...]
+    tables: dict[str, Table]
+    language: LanguageData
+    trigger: re.Pattern[str]
+
+
+def normalize_words(text: str) -> str:
+    return " ".join(text.lower().replace("\u2019", "'").split())
+
+
+def _word_regex(word: str) -> str:
+    exact = word.startswith("=")
+    body = re.escape(word.lstrip("=")).replace(r"\ ", r"\s+").replace("'", "['’]")
+    return f"(?-i:{body})" if exact else body
+
+
+def _load_tables(path: Path) -> dict[str, Table]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    tables: dict[str, Table] = {}
+    for name, entries in data.items():
+        if not isinstance(entries, dict):
+            raise RuleError(f"{path}: [{name}] must be a table of value = [words]")
+        lookup: dict[str, str] = {}
+        words: list[str] = []
+        for value, alts in entries.items():
+            if not isinstance(alts, list) or not all(isinstance(a, str) for a in alts):
+                raise RuleError(f"{path}: [{name}] {value!r} must list words as strings")
+            for word in alts:
+                lookup[normalize_words(word.lstrip("="))] = value
+                words.append(word)
+        words.sort(key=lambda w: -len(w.lstrip("=")))
+        # Whole words only: "easter" must not match inside "northeastern".
+        alternation = r"(?<![\w'’])(?:" + "|".join(_word_regex(w) for w in words) + r")(?![\w])"
+        tables[name] = Table(name, lookup, alternation)
+    return tables
+
+
+def _expand(pattern: str, macros: dict[str, str], tables: dict[str, Table], where: str,
+            group_tables: dict[str, str], depth: int = 0) -> str:
+    if depth > 5:
+        raise RuleError(f"{where}: macros nest too deeply")
+
+    def sub(m: re.Match[str]) -> str:
+        name, group = m.group(1), m.group(2)
+        if name in macros:
+            return _expand(macros[name], macros, tables, where, group_tables, depth + 1)
+        if name not in tables:
+            raise RuleError(f"{where}: unknown table or macro %{{{name}}}")
+        alternation = tables[name].alternation
+        if group == "-":
+            return f"(?:{alternation})"
+        group = group or name
+        group_tables[group] = name
+        return f"(?P<{group}>{alternation})"
+
+    return _MACRO.sub(sub, pattern)
+
+
+def _check_template(template: str, regex: re.Pattern[str], tables: dict[str, Table], where: str) -> None:
+    for m in _SLOT.finditer(template):
+        slot, flt = m.group(1), m.group(2)
+        if slot not in regex.groupindex and slot not in COMPUTED_SLOTS:
+            raise RuleError(f"{where}: template slot {{{slot}}} names no group of the pattern")
+        if flt and flt not in BUILTIN_FILTERS and flt not in tables:
+            raise RuleError(f"{where}: unknown filter |{flt} (neither a table nor a built-in)")
+
+
+def _compile_rule(index: int, raw: dict, macros: dict[str, str], tables: dict[str, Table], path: Path) -> Rule:
+    name = raw.get("name") or f"#{index + 1}"
+    where = f"{path}: rule {name}"
+    for key in ("pattern", "type", "value"):
+        if key not in raw:
+            raise RuleError(f"{where}: missing '{key}'")
+    group_tables: dict[str, str] = {}
+    source = _expand(raw["pattern"], macros, tables, where, group_tables)
+    try:
+        regex = re.compile(source, re.IGNORECASE)
+    except re.error as exc:
+        raise RuleError(f"{where}: pattern does not compile: {exc}") from exc
+    try:
+        timex_type = TimexType(raw["type"])
+    except ValueError as exc:
+        raise RuleError(f"{where}: type must be DATE, TIME, DURATION or SET, not {raw['type']!r}") from exc
+    for key in ("value", "mod", "zone", "tense", "event"):
+        _check_template(raw.get(key, ""), regex, tables, where)
+    examples = tuple(tuple(e) for e in raw.get("examples", []))
+    if any(len(e) != 3 for e in examples):
+        raise RuleError(f"{where}: each example is [text, article date, expected value]")
+    return Rule(index, name, regex, timex_type, raw["value"], raw.get("mod", ""), raw.get("zone", ""),
+                raw.get("tense", ""), raw.get("event", ""), examples, group_tables)  # type: ignore[arg-type]
+
+
+def _word_set_regex(words: list[str]) -> re.Pattern[str]:
+    alts = sorted((re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]") for w in words), key=len, reverse=True)
+    return re.compile(r"(?<![\w'’])(?:" + "|".join(alts) + r")(?![\w])", re.IGNORECASE)
+
+
+def _load_language(path: Path, tables: dict[str, Table]) -> LanguageData:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    tense, sentence = data["tense"], data["sentence"]
+    cues = list(tables["generic_cue"].lookup) if "generic_cue" in tables else ["every year"]
+    return LanguageData(
+        future=_word_set_regex(tense["future"]),
+        past=_word_set_regex(tense["past"]),
+        present=_word_set_regex(tense["present"]),
+        not_past=frozenset(w.lower() for w in tense["not_past"]),
+        abbreviations=frozenset(sentence["abbreviations"]),
+        generic_cue=_word_set_regex(cues),
+    )
+
+
+def _trigger(tables: dict[str, Table]) -> re.Pattern[str]:
+    """Cheap pre-scan: a text region without any of these cannot hold a temporal expression."""
+    return re.compile(r"\d|" + "|".join(t.alternation for t in tables.values() if t.name != "countnoun"), re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=8)
+def load_rules(lang: str = "en") -> Rules:
+    """Load and compile the rules of one language (cached: call it as often as you like)."""
+    folder = RULES_DIR / lang
+    if not folder.is_dir():
+        raise RuleError(f"no rules for language {lang!r} (looked in {folder})")
+    tables = _load_tables(folder / "tables.toml")
+    rules_path = folder / "rules.toml"
+    data = tomllib.loads(rules_path.read_text(encoding="utf-8"))
+    macros = data.get("macros", {})
+    compiled = tuple(_compile_rule(i, raw, macros, tables, rules_path) for i, raw in enumerate(data.get("rule", [])))
+    names = [r.name for r in compiled]
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes:
+        raise RuleError(f"{rules_path}: duplicate rule names {sorted(dupes)}")
+    return Rules(lang, compiled, tables, _load_language(folder / "language.toml", tables), _trigger(tables))

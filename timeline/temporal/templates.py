@@ -1,0 +1,90 @@
+"""Fill a rule's value template ("UNDEF-year-{month}-{day|02}") from a regex match.
+
+A slot {group} takes the group's table value when the group came from a table macro (or a
+table of the same name has the word), else its text. {group|table} looks the text up in a
+table; {group|name} with a built-in name computes something a table cannot hold.
+"""
+
+from __future__ import annotations
+
+import re
+
+from timeline.temporal.rules import _SLOT, Rule, Rules
+
+
+def fill(template: str, m: re.Match[str], rule: Rule, rules: Rules) -> str:
+    return _SLOT.sub(lambda s: _slot(s.group(1), s.group(2), m, rule, rules), template)
+
+
+def _slot(slot: str, flt: str | None, m: re.Match[str], rule: Rule, rules: Rules) -> str:
+    if slot == "clock":
+        return clock(m)
+    text = m.group(slot) or ""
+    if flt is None:
+        table = rules.tables.get(rule.group_tables.get(slot, slot))
+        if table is None:
+            return text
+        return table.get(text) or ("" if slot in rule.group_tables else text)
+    if flt in _BUILTINS:
+        return _BUILTINS[flt](text, m, rules)
+    return rules.tables[flt].get(text) or "" if text else ""
+
+
+def clock(m: re.Match[str]) -> str:
+    """HH:MM from the clock groups of a match; midnight is 24:00 (the end of the day it is said of)."""
+    groups = m.groupdict()
+    if groups.get("noon"):
+        return "12:00"
+    if groups.get("midnight"):
+        return "24:00"
+    if groups.get("hour24"):
+        return f"{int(groups['hour24']):02d}:{groups.get('minute24') or '00'}"
+    hour = int(groups.get("hour") or 0)
+    pm = (groups.get("ampm") or "").lower().startswith("p")
+    if pm and hour != 12:
+        hour += 12
+    elif not pm and hour == 12:
+        hour = 0
+    return f"{hour:02d}:{groups.get('minute') or '00'}"
+
+
+def _number(text: str, rules: Rules) -> int | None:
+    if text.isdigit():
+        return int(text)
+    value = rules.tables["number"].get(text) or rules.tables["ordinal"].get(text) or rules.tables["centuryordinal"].get(text)
+    return int(value) if value and value.isdigit() else None
+
+
+def _pad2(text: str, m: re.Match[str], rules: Rules) -> str:
+    n = _number(text, rules)
+    return f"{n:02d}" if n is not None else text
+
+
+def _year2(text: str, m: re.Match[str], rules: Rules) -> str:
+    if len(text) == 2 and text.isdigit():
+        return ("20" if int(text) < 50 else "19") + text
+    return text
+
+
+def _century(text: str, m: re.Match[str], rules: Rules) -> str:
+    n = _number(text, rules)
+    return f"{n - 1:02d}" if n else ""
+
+
+def _era(text: str, m: re.Match[str], rules: Rules) -> str:
+    year = int(text)
+    if (m.groupdict().get("era") or "").upper().startswith("B"):
+        return f"-{year - 1:04d}"  # astronomical year numbering: 1 BC = 0000
+    return f"{year:04d}"
+
+
+def _one(text: str, m: re.Match[str], rules: Rules) -> str:
+    n = _number(text, rules) if text else 1
+    return str(n) if n is not None else "X"
+
+
+def _orundef(text: str, m: re.Match[str], rules: Rules) -> str:
+    return text or "UNDEF-year"
+
+
+_BUILTINS = {"02": _pad2, "year2": _year2, "century": _century, "era": _era, "one": _one, "orundef": _orundef}
