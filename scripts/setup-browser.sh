@@ -15,7 +15,13 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-if [ -f tests/js/package.json ] && [ ! -d tests/js/node_modules ]; then
-  echo "[setup-browser] npm ci in tests/js"
-  (cd tests/js && npm ci --ignore-scripts --no-audit --no-fund --silent)
+# (re)install when node_modules is missing or older than the lock file
+if [ -f tests/js/package-lock.json ] && { [ ! -f tests/js/node_modules/.package-lock.json ] \
+     || [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; }; then
+  if command -v npm >/dev/null; then
+    echo "[setup-browser] npm ci in tests/js"
+    (cd tests/js && npm ci --ignore-scripts --no-audit --no-fund --silent)
+  else
+    echo "[setup-browser] npm not found: the ical.js/TimelineJS client tests will be skipped" >&2
+  fi
 fi

@@ -4,6 +4,7 @@ thing in headless Chromium (no requests, no script, printed to A4 and Letter PDF
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import jinja2
@@ -130,7 +131,8 @@ def pdf_text(path: Path) -> str:
     pypdf, not pdftotext: Chromium embeds the CJK font as Type 3 glyphs, which poppler drops."""
     from pypdf import PdfReader
 
-    return "".join("".join(page.extract_text() for page in PdfReader(str(path)).pages).split())
+    text = "".join(page.extract_text() for page in PdfReader(str(path)).pages)
+    return "".join(unicodedata.normalize("NFKC", text).split())  # NFKC: the "ﬁ" ligature -> "fi"
 
 
 @pytest.mark.browser
@@ -180,7 +182,7 @@ def test_sheet_in_chromium_no_requests_no_script_prints(timeline, http_root):
         text = pdf_text(path)
         pos = 0
         for title in titles + titles:  # once in the day-by-day summary, once in the entries
-            found = text.find("".join(title.split()), pos)
+            found = text.find("".join(unicodedata.normalize("NFKC", title).split()), pos)
             assert found >= 0, f"{fmt}: {title!r} missing or out of order"
             pos = found + 1
         assert "Page1of" in text  # @page margin box (Chromium >= 131)

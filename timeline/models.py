@@ -153,7 +153,9 @@ class Event(_Model):
     quote_end: int
     status: EventStatus = EventStatus.HAPPENED
     places: list[str] = Field(default_factory=list)
-    terms: list[str] = Field(default_factory=list, description="content words used to match the same event across articles")
+    terms: list[str] = Field(default_factory=list, description="content words of the clause, to match the same event across articles")
+    context: list[str] = Field(default_factory=list, description="content words and names of the sentence and the one before it")
+    names: list[str] = Field(default_factory=list, description="capitalized names in the clause that are not places (people, organizations)")
 
 
 class Source(_Model):

@@ -22,7 +22,6 @@ from markupsafe import Markup
 
 from timeline.export.common import (
     STATUS_LABELS,
-    build_stamp,
     clean_text,
     conflict_summary,
     format_date,
@@ -148,7 +147,7 @@ class Sheet:
     notes: list[Note]
     manifest: list[ManifestRow]
     counts: dict[str, int] = field(default_factory=dict)
-    stamp: str = ""
+    latest: dt.date | None = None
     conflicts: int = 0
     schema_version: str = ""
 
@@ -263,7 +262,7 @@ def build_sheet(timeline: Timeline) -> Sheet:
         notes=sorted(notes.values(), key=lambda n: n.number),
         manifest=manifest,
         counts=counts,
-        stamp=build_stamp(timeline).strftime("%Y-%m-%d %H:%M UTC"),
+        latest=max((m.date for m in timeline.manifest if m.date), default=None),
         conflicts=sum(1 for e in timeline.entries if e.conflict is not None),
         schema_version=timeline.schema_version,
     )

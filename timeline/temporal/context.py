@@ -57,8 +57,10 @@ class SentenceIndex:
             return (0, 0)
         return self.spans[i]
 
-    def index(self, offset: int) -> int:
-        return max(bisect.bisect_right(self.starts, offset) - 1, 0)
+    def before(self, offset: int) -> tuple[int, int] | None:
+        """The sentence before the one holding ``offset``."""
+        i = bisect.bisect_right(self.starts, offset) - 2
+        return self.spans[i] if i >= 0 else None
 
 
 def tense_near(text: str, sentence: tuple[int, int], start: int, end: int, language: LanguageData) -> str:

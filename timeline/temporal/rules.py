@@ -158,8 +158,14 @@ def _compile_rule(index: int, raw: dict, macros: dict[str, str], tables: dict[st
 
 
 def _word_set_regex(words: list[str]) -> re.Pattern[str]:
-    alts = sorted((re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]") for w in words), key=len, reverse=True)
-    return re.compile(r"(?<![\w'’])(?:" + "|".join(alts) + r")(?![\w])", re.IGNORECASE)
+    """Whole words; a contraction ("'ll") may follow a word ("he'll") so it needs no left boundary."""
+    def alt(group: list[str]) -> str:
+        escaped = (re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]") for w in group)
+        return "|".join(sorted(escaped, key=len, reverse=True)) or "(?!)"
+    plain = [w for w in words if not w.startswith(("'", "’"))]
+    clitic = [w.replace("’", "'") for w in words if w.startswith(("'", "’"))]
+    pattern = r"(?:(?<![\w'’])(?:" + alt(plain) + r")|(?:" + alt(clitic) + r"))(?![\w])"
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def _load_language(path: Path, tables: dict[str, Table]) -> LanguageData:

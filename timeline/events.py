@@ -1,0 +1,265 @@
+"""Mentions -> events: for each date that anchors something, the clause it dates, its sentence and places.
+
+A pure function of (article, mentions, rules): no state across articles, so articles can be
+processed in parallel and cached. The language knowledge lives in data/events_en.toml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from timeline.gazetteer import Gazetteer, load_gazetteer
+from timeline.models import Article, Event, EventStatus, Mention, Precision, TimeValue
+from timeline.temporal.context import SentenceIndex, in_quotation, sentence_spans
+from timeline.temporal.rules import Rules
+
+DATA = Path(__file__).parent / "data"
+TITLE_WORDS = 14
+_WORD = re.compile(r"[\w’'-]+", re.UNICODE)
+_BOUNDARY_PUNCT = re.compile(r"[,;:()\[\]]|\s[—–-]\s|—|–")
+_LEADING_PREP = re.compile(r"(?:\b(?:on|in|at|by|since|from|until|during|of|earlier|later)\s+)+$", re.IGNORECASE)
+_SEGMENT_LEAD = re.compile(r"[\s,;:”\"]*")
+_NAME = re.compile(r"(?<![\w'’])[A-Z][\w’'.-]*[\w]")
+_PARTICIPLE_START = re.compile(r"[\s,;:—–-]*[a-z]+ing\b")
+_DATELINE = re.compile(r"^[A-Z][A-Z .,]+\s*[-–—]+\s*")
+# Quotes around a whole clause add nothing to a title; unbalanced ones would confuse a reader.
+_STRAY = re.compile(r"^[\s,;:.—–-]+|[\s,;:.—–-]+$")
+# Mentions that say "now" rather than date a happening.
+_DEICTIC_RULES = frozenset({"ref_present", "ref_past", "ref_future"})
+
+
+@dataclass(frozen=True)
+class EventRules:
+    clause_openers: re.Pattern[str]
+    scheduled: re.Pattern[str]
+    reported: re.Pattern[str]
+    stopwords: frozenset[str]
+    gazetteer: Gazetteer
+
+
+def _words_regex(words: list[str]) -> re.Pattern[str]:
+    """Whole words; a contraction ("'ll") may follow a word ("he'll") so it needs no left boundary."""
+    def alt(group: list[str]) -> str:
+        escaped = (re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]") for w in group)
+        return "|".join(sorted(escaped, key=len, reverse=True)) or "(?!)"
+    plain = [w for w in words if not w.startswith(("'", "’"))]
+    clitic = [w.replace("’", "'") for w in words if w.startswith(("'", "’"))]
+    pattern = r"(?:(?<![\w'’])(?:" + alt(plain) + r")|(?:" + alt(clitic) + r"))(?![\w])"
+    return re.compile(pattern, re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4)
+def load_event_rules(lang: str = "en") -> EventRules:
+    data = tomllib.loads((DATA / f"events_{lang}.toml").read_text(encoding="utf-8"))
+    return EventRules(
+        clause_openers=re.compile(r"\s(?:" + "|".join(re.escape(w) for w in data["clause_openers"]) + r")\s", re.IGNORECASE),
+        scheduled=_words_regex(data["scheduled"]),
+        reported=_words_regex(data["reported"]),
+        stopwords=frozenset(data["stopwords"]),
+        gazetteer=load_gazetteer(),
+    )
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to match "arrived"/"arrives"/"arriving" and "talks"/"talk"."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix in ("ing", "ied", "ies", "ed", "es", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix) and not w.endswith("ss"):
+            return w[: -len(suffix)] + ("y" if suffix in ("ied", "ies") else "")
+    return w
+
+
+def content_terms(text: str, rules: EventRules) -> list[str]:
+    terms = []
+    for m in _WORD.finditer(text):
+        word = m.group(0).strip("-'’")
+        if len(word) < 2 or word.lower() in rules.stopwords or word.isdigit():
+            continue
+        terms.append(stem(word))
+    return terms
+
+
+def _boundaries(text: str, start: int, end: int, rules: EventRules, cuts: tuple[int, ...] = ()) -> list[int]:
+    points = [start, end, *(c for c in cuts if start < c < end)]
+    points += [m.start() for m in _BOUNDARY_PUNCT.finditer(text, start, end)]
+    points += [m.start() + 1 for m in rules.clause_openers.finditer(text, start, end)]
+    return sorted(set(points))
+
+
+def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, rules: EventRules,
+                  cuts: tuple[int, ...] = ()) -> tuple[int, int]:
+    """The clause holding [start, end): from the last boundary before it to the first after it.
+
+    A thin clause (fewer than three content words besides the date) takes in the clause before
+    it (news puts the main clause first), unless that one is a quotation, else the one after.
+    A clause opened by a participle ("marking ...") takes in the main clause before it.
+    ``cuts`` are the ends of other date phrases: two dates in one clause date two happenings.
+    """
+    points = _boundaries(text, *sentence, rules, cuts)
+    left = max((p for p in points if p <= start), default=sentence[0])
+    right = min((p for p in points if p >= end), default=sentence[1])
+    for _ in range(2):
+        thin = len(content_terms(text[left:start] + " " + text[end:right], rules)) < 3
+        if not thin and not _PARTICIPLE_START.match(text, left):
+            break
+        before = [p for p in points if p < left]
+        after = [p for p in points if p > right]
+        if before and not _is_quoted(text, sentence, before[-1], left):
+            left = before[-1]
+        elif after and thin:
+            right = after[0]
+        else:
+            break
+    return left, right
+
+
+def _is_quoted(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
+    """True if the segment's words sit inside a quotation (a clause of someone's speech)."""
+    m = _SEGMENT_LEAD.match(text, start, end)
+    return in_quotation(text, sentence, m.end() if m else start)
+
+
+def clause_after(text: str, sentence: tuple[int, int], pos: int, rules: EventRules) -> tuple[int, int]:
+    """The clause that starts at ``pos`` ("after [the two leaders held talks in the Kremlin]")."""
+    points = [p for p in _boundaries(text, pos, sentence[1], rules) if p > pos + 1]
+    return pos, min(points, default=sentence[1])
+
+
+def make_title(text: str, clause: tuple[int, int], mention: Mention | None) -> str:
+    """The clause in the source's own words, without the date phrase, at most TITLE_WORDS words."""
+    left, right = clause
+    if mention is not None and left <= mention.start and mention.end <= right and not mention.rule.startswith("holiday"):
+        before = _LEADING_PREP.sub("", text[left:mention.start])
+        raw = before + " " + text[mention.end:right]
+    else:
+        raw = text[left:right]
+    raw = re.sub(r"^\s*(?:after|before|following|where|which|who|while|and|but|as|when)\s+", "", raw, flags=re.IGNORECASE)
+    raw = re.sub(r"\s+([,;:.])", r"\1", " ".join(raw.split()))
+    words = _DATELINE.sub("", _STRAY.sub("", raw)).split()
+    title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
+    title = _STRAY.sub("", _balance_quotes(title)).strip()
+    return title[:1].upper() + title[1:]
+
+
+def _balance_quotes(title: str) -> str:
+    if title.count("“") != title.count("”"):
+        title = title.replace("“", "").replace("”", "")
+    if title.count('"') % 2:
+        title = title.replace('"', "")
+    return title
+
+
+def _status(clause_text: str, mention: Mention, rules: EventRules) -> EventStatus:
+    if mention.tense == "future" or rules.scheduled.search(clause_text):
+        return EventStatus.SCHEDULED
+    if rules.reported.search(clause_text):
+        return EventStatus.REPORTED
+    return EventStatus.HAPPENED
+
+
+def _is_background(mention: Mention, when: TimeValue, article: Article) -> bool:
+    """Dates that frame rather than date a happening: "now", "today" in a quote, "this year"."""
+    if mention.rule in _DEICTIC_RULES or when.start is None or when.value.startswith("XXXX"):
+        return True
+    if mention.quoted and mention.rule == "ref_today":
+        return True
+    return (
+        when.precision == Precision.YEAR and mention.anchor == "dct"
+        and article.date is not None and when.value == f"{article.date.year:04d}"
+    )
+
+
+def _participial_main_clause(text: str, sentence: tuple[int, int], mention: Mention) -> tuple[int, int] | None:
+    """ "Arriving in Moscow on Thursday, Xi hailed ...": the date also dates the main clause."""
+    first_word = _WORD.match(text, sentence[0])
+    comma = text.find(",", sentence[0], sentence[1])
+    if not first_word or not first_word.group(0).lower().endswith("ing") or comma < 0 or mention.end > comma:
+        return None
+    return comma + 1, sentence[1]
+
+
+def extract_events(article: Article, mentions: list[Mention], rules: Rules, event_rules: EventRules | None = None) -> list[Event]:
+    """One event per (clause, date): title, quote (the sentence), status, places and matching terms."""
+    er = event_rules or load_event_rules(rules.lang)
+    text = article.text
+    sentences = SentenceIndex(sentence_spans(text, article.body_start, rules.language))
+    events: list[Event] = []
+    seen: set[tuple[int, int, str]] = set()
+    for mention in mentions:
+        when = mention.event_when or mention.timex
+        if _is_background(mention, when, article):
+            continue
+        sentence = sentences.at(mention.start)
+        if mention.event_when is not None:
+            clauses = [clause_after(text, sentence, _skip_word(text, mention.end), er)]
+        else:
+            cuts = tuple(m.end for m in mentions if m is not mention and sentence[0] <= m.start < sentence[1]
+                         and (m.timex.start or m.event_when))
+            clauses = [clause_around(text, sentence, mention.start, mention.end, er, cuts)]
+            main = _participial_main_clause(text, sentence, mention)
+            if main:
+                clauses.append(clause_around(text, sentence, main[0], main[0], er) if main[0] < main[1] else main)
+        for clause in clauses:
+            moment = when.instant.astimezone(dt.timezone.utc).isoformat() if when.instant else str(when.start)
+            key = (*clause, moment)
+            same_sentence_instant = any(k[2] == key[2] and sentence[0] <= k[0] < sentence[1] for k in seen)
+            if key in seen or (when.instant and same_sentence_instant):
+                continue
+            seen.add(key)
+            events.append(_event(article, mention, when, sentence, clause, er, sentences.before(mention.start)))
+    return events
+
+
+def _skip_word(text: str, pos: int) -> int:
+    """Past the word after a phrase ("a day| after| the talks" -> start of "the talks")."""
+    m = re.match(r"\s*\w+\s+", text[pos:pos + 40])
+    return pos + (m.end() if m else 0)
+
+
+def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[int, int],
+           clause: tuple[int, int], er: EventRules, previous: tuple[int, int] | None) -> Event:
+    text = article.text
+    clause_text = text[clause[0]:clause[1]]
+    sentence_text = text[sentence[0]:sentence[1]]
+    places = list(dict.fromkeys(h.name for h in er.gazetteer.find(text, *sentence) if h.kind != "region"))
+    date_free = text[clause[0]:max(clause[0], mention.start)] + " " + text[min(mention.end, clause[1]):clause[1]]
+    if not (clause[0] <= mention.start and mention.end <= clause[1]) or mention.rule.startswith("holiday"):
+        date_free = clause_text
+    around = text[previous[0]:sentence[1]] if previous else sentence_text
+    return Event(
+        article_id=article.id,
+        when=when,
+        mention=mention,
+        title=make_title(text, clause, mention),
+        quote=sentence_text,
+        quote_start=sentence[0],
+        quote_end=sentence[1],
+        status=_status(clause_text, mention, er),
+        places=places,
+        terms=sorted(set(content_terms(date_free, er))),
+        context=sorted(set(content_terms(around, er))),
+        names=_names(text, clause, sentence[0], er),
+    )
+
+
+def _names(text: str, clause: tuple[int, int], sentence_start: int, er: EventRules) -> list[str]:
+    """Capitalized words of the clause that are not countries, common words or a sentence-initial verb,
+    plus the cities and landmarks it names (a parade "on Red Square" is that parade)."""
+    hits = er.gazetteer.find(text, *clause)
+    covered = {i for h in hits for i in range(h.start, h.end)}
+    names = {h.name for h in hits if h.kind in ("city", "landmark")}
+    for m in _NAME.finditer(text, clause[0], clause[1]):
+        word = m.group(0)
+        if m.start() in covered or word.lower() in er.stopwords:
+            continue
+        if m.start() == sentence_start and word.lower().endswith(("ing", "ed", "ly")):
+            continue  # "Arriving in Moscow ...": a sentence-initial verb, not a name
+        names.add(word.replace("’", "'").removesuffix("'s"))
+    return sorted(names)

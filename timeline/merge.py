@@ -1,0 +1,247 @@
+"""Events of all articles -> timeline entries: the same event told by several articles becomes one entry.
+
+Matching is by date compatibility plus content similarity: IDF-weighted cosine of the clause
+words, of the sentence words, and shared names. Candidate pairs come from an inverted index over
+each event's rarest words inside a date block, so the work grows with the number of events, not
+its square. A small weighted overlap is enough here: clauses are short, shared rare words
+("four-day", "arrive") identify a happening, and it needs no model or extra dependency.
+
+After same-date merging, groups that are the same happening on nearby days (one article says
+Xi arrived Thursday, four say Wednesday) are joined and flagged as a date conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from collections import Counter, defaultdict
+
+from timeline.models import (
+    PRECISION_RANK, Article, Conflict, DateClaim, Entry, Event, EventStatus, Precision, Source, TimeValue,
+)
+
+CLAUSE_LINK = 0.35        # clause similarity that alone makes two same-date events one
+MIXED_LINK = 0.30         # or: mean of clause and sentence similarity
+NAMED_LINK = 0.20         # or: a shared name (Xi, Putin) and this much clause or sentence similarity
+CONFLICT_LINK = 0.50      # clause similarity for one happening reported on different days
+CONFLICT_WINDOW_DAYS = 3  # how far apart two reported days of one event may be
+INDEX_TERMS = 12          # rarest clause words and names per event used to find candidates
+
+
+def date_key(value: TimeValue) -> str:
+    """Events can only be the same if they share this key: the day for day/time values, else the value."""
+    if value.precision in (Precision.DAY, Precision.HOUR, Precision.MINUTE) and value.start:
+        return value.start.isoformat()
+    return value.value
+
+
+def _idf(events: list[Event]) -> dict[str, float]:
+    df: Counter[str] = Counter()
+    for e in events:
+        df.update(set(e.terms) | set(e.context) | set(e.names))
+    n = len(events) + 1
+    return {t: math.log(n / c) + 0.1 for t, c in df.items()}
+
+
+def similarity(a: set[str], b: set[str], idf: dict[str, float]) -> float:
+    """IDF-weighted cosine of two word sets: rare shared words count most."""
+    if not a or not b:
+        return 0.0
+    shared = sum(idf.get(t, 0.0) ** 2 for t in a & b)
+    norm = math.sqrt(sum(idf.get(t, 0.0) ** 2 for t in a) * sum(idf.get(t, 0.0) ** 2 for t in b))
+    return shared / norm if norm else 0.0
+
+
+def same_happening(a: Event, b: Event, idf: dict[str, float]) -> bool:
+    """Do two events on the same date tell the same happening?"""
+    if a.article_id == b.article_id and a.quote_start == b.quote_start:
+        return False  # two clauses of one sentence were split apart on purpose
+    clause = similarity(set(a.terms), set(b.terms), idf)
+    sentence = similarity(set(a.context), set(b.context), idf)
+    if clause >= CLAUSE_LINK or (clause + sentence) / 2 >= MIXED_LINK:
+        return True
+    return bool(set(a.names) & set(b.names)) and max(clause, sentence) >= NAMED_LINK
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+    def groups(self, n: int) -> list[list[int]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for i in range(n):
+            out[self.find(i)].append(i)
+        return list(out.values())
+
+
+def _link_same_date(events: list[Event], idf: dict[str, float], uf: _UnionFind) -> None:
+    """Link same-date events; candidates come from an inverted index of rare words inside each date block."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(events):
+        blocks[date_key(e.when)].append(i)
+    for members in blocks.values():
+        index: dict[str, list[int]] = defaultdict(list)
+        for i in members:
+            e = events[i]
+            keys = sorted(set(e.terms) | set(e.names), key=lambda t: (-idf.get(t, 0.0), t))[:INDEX_TERMS]
+            for j in sorted({j for k in keys for j in index[k]}):
+                if uf.find(i) != uf.find(j) and same_happening(e, events[j], idf):
+                    uf.union(i, j)
+            for k in keys:
+                index[k].append(i)
+
+
+def _day(e: Event) -> dt.date | None:
+    return e.when.start if e.when.precision in (Precision.DAY, Precision.HOUR, Precision.MINUTE) else None
+
+
+def _link_conflicts(events: list[Event], idf: dict[str, float], uf: _UnionFind) -> None:
+    """Join groups a few days apart whose clauses tell the same happening, from different articles
+    (one article says Xi arrived Thursday, four say Wednesday): one event with disputed dates."""
+    by_day: dict[dt.date, list[int]] = defaultdict(list)
+    for i, e in enumerate(events):
+        if (day := _day(e)) is not None:
+            by_day[day].append(i)
+    articles: dict[int, set[str]] = defaultdict(set)
+    for i, e in enumerate(events):
+        articles[uf.find(i)].add(e.article_id)
+    pairs = []
+    for day, members in sorted(by_day.items()):
+        for offset in range(1, CONFLICT_WINDOW_DAYS + 1):
+            for i in members:
+                for j in by_day.get(day + dt.timedelta(days=offset), []):
+                    score = similarity(set(events[i].terms), set(events[j].terms), idf)
+                    if score >= CONFLICT_LINK:
+                        pairs.append((-score, i, j))
+    for _, i, j in sorted(pairs):
+        ri, rj = uf.find(i), uf.find(j)
+        if ri == rj or articles[ri] & articles[rj]:
+            continue  # an article does not give two dates for one event
+        uf.union(ri, rj)
+        articles[uf.find(ri)] = articles[ri] | articles[rj]
+
+
+def _source(event: Event, article: Article) -> Source:
+    return Source(
+        article_id=article.id, path=article.path, article_title=article.title, url=article.url,
+        when=event.when, date_text=event.mention.text, date_start=event.mention.start, date_end=event.mention.end,
+        quote=event.quote, quote_start=event.quote_start, quote_end=event.quote_end,
+    )
+
+
+def _conflict(events: list[Event]) -> tuple[str, Conflict | None]:
+    """The best-supported date key (most distinct articles, then finest precision, then earliest) and any dispute."""
+    support: dict[str, set[str]] = defaultdict(set)
+    for e in events:
+        support[date_key(e.when)].add(e.article_id)
+    ranked = sorted(support.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    chosen = ranked[0][0]
+    if len(ranked) == 1:
+        return chosen, None
+    claims = [DateClaim(value=k, article_ids=sorted(v)) for k, v in ranked]
+    others = "; ".join(f"{c.value} ({len(c.article_ids)} article{'s' if len(c.article_ids) > 1 else ''})" for c in claims[1:])
+    note = f"Sources disagree on the date: {chosen} ({len(ranked[0][1])} articles) vs {others}."
+    return chosen, Conflict(chosen=chosen, claims=claims, note=note)
+
+
+def _best_title(events: list[Event], idf: dict[str, float], status: EventStatus) -> Event:
+    """The most informative source: one that tells it as it stands (status), with the terms
+    most shared with the group, then the longest."""
+    counts: Counter[str] = Counter()
+    for e in events:
+        counts.update(set(e.terms))
+
+    def score(e: Event) -> tuple[float, int, str, int]:
+        shared = sum(idf.get(t, 0.0) * (counts[t] - 1) for t in set(e.terms))
+        return (e.status != status, -shared, -len(e.terms), e.article_id, e.quote_start)
+
+    return min(events, key=score)
+
+
+def _status(statuses: set[EventStatus]) -> EventStatus:
+    """A later report that it happened outranks an earlier one that it was expected."""
+    for status in (EventStatus.HAPPENED, EventStatus.REPORTED, EventStatus.SCHEDULED):
+        if status in statuses:
+            return status
+    return EventStatus.RECURRING
+
+
+def _uid(events: list[Event], articles: dict[str, Article], chosen: str) -> str:
+    """Stable across runs: derived from the date and the founding source (smallest article fingerprint + offset)."""
+    founder = min(events, key=lambda e: (articles[e.article_id].sha256 or e.article_id, e.quote_start))
+    seed = f"{chosen}|{articles[founder.article_id].sha256 or founder.article_id}|{founder.quote_start}|{founder.mention.start}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:24] + "@timeline"
+
+
+def _entry(group: list[Event], articles: dict[str, Article], idf: dict[str, float], n_articles: int) -> Entry:
+    events = sorted(group, key=lambda e: (e.article_id, e.quote_start, e.mention.start))
+    chosen, conflict = _conflict(events)
+    supporting = [e for e in events if date_key(e.when) == chosen]
+    when = min((e.when for e in supporting), key=lambda v: (-PRECISION_RANK.get(v.precision, 0) if v.precision else 0, v.value))
+    status = _status({e.status for e in events})
+    best = _best_title(supporting, idf, status)
+    places = list(dict.fromkeys(p for e in events for p in e.places))
+    n_sources = len({e.article_id for e in events})
+    salience = round(n_sources / max(n_articles, 1) + 0.1 * (status == EventStatus.HAPPENED), 4)
+    return Entry(
+        uid=_uid(events, articles, chosen), when=when, title=best.title, status=status, places=places,
+        sources=[_source(e, articles[e.article_id]) for e in events], conflict=conflict, salience=salience,
+    )
+
+
+def sort_key(entry: Entry) -> tuple:
+    """Time order; a coarser value sorts before the finer ones it contains (September before 1 September)."""
+    when = entry.when
+    start = when.start or dt.date.max
+    rank = PRECISION_RANK.get(when.precision, 99) if when.precision else 99
+    instant = when.instant.astimezone(dt.timezone.utc).isoformat() if when.instant else ""
+    return (start, rank, instant, entry.title, entry.uid)
+
+
+def _link_named(events: list[Event], uf: _UnionFind) -> None:
+    """Groups whose best-supported date is the same and whose clauses name the same person or body
+    (Xi, Putin, Victory Day) are parts of one happening told differently: "talks concluded",
+    "signed a joint statement", "Xi hailed the deeper trust". Runs after conflicts are joined, so
+    an arrival disputed between Wednesday and Thursday stays apart from Thursday's talks."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(events)):
+        members[uf.find(i)].append(i)
+    by_date: dict[str, list[int]] = defaultdict(list)
+    for root, idx in members.items():
+        keys = Counter(date_key(events[i].when) for i in idx)
+        by_date[min(keys, key=lambda k: (-keys[k], k))].append(root)
+    for roots in by_date.values():
+        index: dict[str, list[int]] = defaultdict(list)
+        for root in roots:
+            names = {n for i in members[root] for n in events[i].names}
+            sentences = {(events[i].article_id, events[i].quote_start) for i in members[root]}
+            for other in sorted({o for n in names for o in index[n]}):
+                other_sentences = {(events[i].article_id, events[i].quote_start) for i in members[other]}
+                if uf.find(other) != uf.find(root) and not sentences & other_sentences:
+                    uf.union(root, other)
+            for n in names:
+                index[n].append(root)
+
+
+def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entry]:
+    """Group events across articles, flag date conflicts, and order the entries in time."""
+    placeable = [e for e in events if e.when.start is not None]
+    idf = _idf(placeable)
+    uf = _UnionFind(len(placeable))
+    _link_same_date(placeable, idf, uf)
+    _link_conflicts(placeable, idf, uf)
+    _link_named(placeable, uf)
+    entries = [_entry([placeable[i] for i in g], articles, idf, len(articles)) for g in uf.groups(len(placeable))]
+    return sorted(entries, key=sort_key)
