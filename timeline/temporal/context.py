@@ -74,7 +74,7 @@ def tense_near(text: str, sentence: tuple[int, int], start: int, end: int, langu
     explicit: set[str] = set()
     for tense, regex in (("future", language.future), ("past", language.past), ("present", language.present)):
         for m in regex.finditer(text, s_start, s_end):
-            if start <= m.start() < end:
+            if start <= m.start() < end or (tense == "past" and _after_auxiliary(text, s_start, m.start())):
                 continue
             explicit.add(tense)
             best = _closer(best, _distance(m.start(), m.end(), start, end), tense)
@@ -83,10 +83,18 @@ def tense_near(text: str, sentence: tuple[int, int], start: int, end: int, langu
     if "past" not in explicit and "future" not in explicit and language.generic_cue.search(text, s_start, s_end):
         return "generic"
     for m in _ED_VERB.finditer(text, s_start, s_end):
-        if start <= m.start() < end or m.group(1).lower() in language.not_past:
+        if start <= m.start() < end or m.group(1).lower() in language.not_past or _after_auxiliary(text, s_start, m.start()):
             continue
         best = _closer(best, _distance(m.start(), m.end(), start, end), "past")
     return best[1] if best else "present"
+
+
+_AUXILIARY = re.compile(r"\b(?:be|been|being|is|are|am|to|get|gets)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+
+
+def _after_auxiliary(text: str, s_start: int, pos: int) -> bool:
+    """ "will be held", "is expected to be signed": a participle whose auxiliary carries the tense."""
+    return bool(_AUXILIARY.search(text, max(s_start, pos - 24), pos))
 
 
 def _distance(m_start: int, m_end: int, start: int, end: int) -> float:

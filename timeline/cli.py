@@ -1,0 +1,227 @@
+"""Command line: thin commands over the library. One place (``handle_errors``) turns problems into
+plain messages and exit codes; a traceback only with --debug."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from timeline.errors import TimelineError, UserError
+from timeline.models import ArticleStatus, DateSource, ManifestEntry, Timeline
+
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3  # documented in "timeline build --help" and README
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn user errors into one line on stderr and exit code 2; unexpected errors into exit code 3."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = bool(click.get_current_context().params.get("debug"))
+        try:
+            return fn(*args, **kwargs)
+        except (UserError, OSError) as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"error: {_plain(exc)}", err=True)
+            sys.exit(EXIT_USAGE)
+        except TimelineError as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"internal error: {exc}", err=True)
+            sys.exit(EXIT_BUG)
+        except Exception as exc:  # noqa: BLE001 - last resort: one readable line instead of a traceback
+            if debug:
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for details)", err=True)
+            sys.exit(EXIT_BUG)
+
+    return wrapper
+
+
+def _plain(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return str(exc)
+
+
+def _parse_user_dates(values: tuple[str, ...]) -> dict[str, dt.date]:
+    dates: dict[str, dt.date] = {}
+    for value in values:
+        name, sep, day = value.rpartition("=")
+        if not sep or not name:
+            raise UserError(f"--date {value!r}: write it as FILE=YYYY-MM-DD, e.g. --date seeds/000.txt=2025-05-08")
+        try:
+            dates[name] = dt.date.fromisoformat(day)
+        except ValueError:
+            raise UserError(f"--date {value!r}: {day!r} is not a date in the form YYYY-MM-DD") from None
+    return dates
+
+
+def _parse_formats(value: str) -> list[str]:
+    from timeline.export import FORMATS
+
+    formats = [f.strip().lower() for f in value.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UserError(f"--format {value!r}: choose one or more of {', '.join(FORMATS)}, separated by commas")
+    return formats
+
+
+def _manifest_message(m: ManifestEntry) -> str | None:
+    """What a user should hear about one input that was not used as is (None for a used one)."""
+    if m.status == ArticleStatus.SKIPPED:
+        reason = m.reason or "could not be read"
+        return reason if reason.startswith(m.path) else f"{m.path}: {reason}"
+    if m.status == ArticleStatus.DUPLICATE:
+        return f"{m.path}: same text as {m.duplicate_of}; counted once"
+    if m.status == ArticleStatus.UNDATED:
+        return (f"{m.path}: no date in its header and none could be inferred from the other articles; "
+                "only its absolute dates are used (give one with --date FILE=YYYY-MM-DD)")
+    return None
+
+
+def summary_line(timeline: Timeline, written: list[Path]) -> str:
+    """One line a newcomer can read: what was read, used, skipped; how many entries; which files."""
+    counts = Counter(m.status for m in timeline.manifest)
+    inferred = sum(1 for m in timeline.manifest if m.date_source == DateSource.INFERRED)
+    conflicts = sum(1 for e in timeline.entries if e.conflict)
+    parts = [
+        f"{len(timeline.manifest)} input(s) read",
+        f"{counts[ArticleStatus.USED]} used" + (f" ({inferred} dated by inference)" if inferred else ""),
+        f"{counts[ArticleStatus.DUPLICATE]} duplicate",
+        f"{counts[ArticleStatus.SKIPPED]} skipped",
+        f"{counts[ArticleStatus.UNDATED]} undated",
+    ]
+    events = f"{len(timeline.entries)} timeline entries ({conflicts} with disputed dates)"
+    files = ", ".join(str(p) for p in written) or "nothing written"
+    return f"{'; '.join(parts)}. {events}. Wrote {files}."
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="timeline")
+def main() -> None:
+    """Turn news articles into an ordered timeline of events, with every date traced to its sentence.
+
+    \b
+    Start here:
+      timeline build                 read seeds/ and write dist/timeline.ics, .json, .html
+      timeline build my-articles/ -o out/
+      timeline annotate article.txt --date 2025-05-08 --format jsonl
+      timeline eval path/to/gold-timeml/
+
+    Run "timeline COMMAND --help" for the options of each command.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
+              help="Folder to write the outputs into (created if missing).")
+@click.option("--format", "formats", default="ics,json,html,timelinejs", show_default=True,
+              help="Which outputs to write, comma-separated: ics, json (with its schema), html, timelinejs.")
+@click.option("--date", "dates", multiple=True, metavar="FILE=YYYY-MM-DD",
+              help="Give an article's publication date yourself (overrides its header). Repeat for several files.")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder with your own copy of the HTML templates (timeline.html.j2 ...), used before the built-in ones.")
+@click.option("--title", default=None, help="Title of the timeline (default: from the places the articles name most).")
+@click.option("--strict", is_flag=True, help="Exit with code 1 if any input was skipped, duplicated or left undated.")
+@click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
+@handle_errors
+def build(paths: tuple[Path, ...], out_dir: Path, formats: str, dates: tuple[str, ...], templates_dir: Path | None,
+          title: str | None, strict: bool, debug: bool) -> None:
+    """Build the timeline from article files or folders (default: seeds/) into dist/.
+
+    PATHS are .txt or .md articles, or folders searched for them. An article's date comes
+    from its header (" date 2025-05-08 ...", "Date: May 8, 2025", "Published: ..."), from
+    YAML front matter, from --date, or is inferred from the other articles when they report
+    the same events. Files that cannot be used are listed in the outputs' manifest and the
+    build goes on.
+
+    \b
+    Outputs in the output folder:
+      timeline.ics          calendar to import (all-day events for dates, timed events for times)
+      timeline.json         every entry with its sources, quotes and character offsets
+      timeline.schema.json  the JSON Schema of timeline.json
+      timelinejs.json       data for a TimelineJS3 embed
+      timeline.html         a printable briefing sheet
+
+    \b
+    Exit codes:
+      0  done (inputs that could not be used are listed; the build still completes)
+      1  --strict was given and an input was skipped, duplicated or left undated
+      2  a problem you can fix: a bad option, an output folder that is a file or cannot be written
+      3  a bug in timeline itself (please report it with the output of --debug)
+    """
+    from timeline.pipeline import build as run_build
+
+    if not paths:
+        paths = (Path("seeds"),)
+    chosen = _parse_formats(formats)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"{out_dir}: the output folder is a file; give a folder with -o")
+    timeline, written = run_build(list(paths), out_dir, chosen, _parse_user_dates(dates), templates_dir, title=title)
+    for m in timeline.manifest:
+        if message := _manifest_message(m):
+            click.echo(f"warning: {message}", err=True)
+    click.echo(summary_line(timeline, written))
+    if strict and any(m.status != ArticleStatus.USED for m in timeline.manifest):
+        sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--date", "date", required=True, metavar="YYYY-MM-DD",
+              help="The articles' publication date: relative dates (\"Thursday\", \"last month\") resolve against it.")
+@click.option("--format", "fmt", type=click.Choice(["timeml", "jsonl"]), default="jsonl", show_default=True,
+              help="timeml: the text with TIMEX3 tags; jsonl: one JSON object per date phrase.")
+@click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
+@handle_errors
+def annotate(files: tuple[Path, ...], date: str, fmt: str, debug: bool) -> None:
+    """Find and resolve the date phrases of article FILES and print them (no timeline, no files written).
+
+    Each phrase comes with its character offsets, its type (DATE, TIME, DURATION, SET), its
+    normalized TimeML value, its precision and the name of the rule that produced it.
+    """
+    from timeline.ingest import read_article
+    from timeline.temporal import find_mentions, load_rules
+    from timeline.timeml import mentions_to_jsonl, write_timeml
+
+    try:
+        dct = dt.date.fromisoformat(date)
+    except ValueError:
+        raise UserError(f"--date {date!r}: write the date as YYYY-MM-DD") from None
+    rules = load_rules("en")
+    for path in files:
+        article = read_article(path, user_date=dct)
+        mentions = find_mentions(article.text, dct, rules, article.body_start)
+        if fmt == "jsonl":
+            click.echo(mentions_to_jsonl(mentions), nl=False)
+        else:
+            click.echo(write_timeml(article.text, dct, mentions, doc_id=article.id))
+
+
+@main.command(name="eval")
+@click.argument("gold_dir", type=click.Path(exists=True, path_type=Path))
+@click.option("--errors", is_flag=True, help="List every error (missed, spurious, wrong span, wrong value, wrong type).")
+@click.option("--limit", type=int, default=None, help="Only score the first N documents.")
+@click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
+@handle_errors
+def eval_command(gold_dir: Path, errors: bool, limit: int | None, debug: bool) -> None:
+    """Score the date resolver on gold TimeML files (TempEval-3 measures).
+
+    GOLD_DIR holds .tml files (searched recursively); each file's CREATION_TIME is its article
+    date. Prints strict and relaxed span precision/recall/F1, value F1 and type F1, per folder,
+    and the most frequent error classes.
+    """
+    from timeline.evaluate import evaluate, format_report
+
+    click.echo(format_report(evaluate(gold_dir, limit=limit), errors=errors))
