@@ -39,6 +39,7 @@ class EventRules:
     scheduled: re.Pattern[str]
     reported: re.Pattern[str]
     stopwords: frozenset[str]
+    honorific: re.Pattern[str]
     gazetteer: Gazetteer
 
 
@@ -61,6 +62,8 @@ def load_event_rules(lang: str = "en") -> EventRules:
         scheduled=_words_regex(data["scheduled"]),
         reported=_words_regex(data["reported"]),
         stopwords=frozenset(data["stopwords"]),
+        # "[Chinese] President " before a capitalized name; the demonym goes with the office
+        honorific=re.compile(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"),
         gazetteer=load_gazetteer(),
     )
 
@@ -132,7 +135,7 @@ def clause_after(text: str, sentence: tuple[int, int], pos: int, rules: EventRul
     return pos, min(points, default=sentence[1])
 
 
-def make_title(text: str, clause: tuple[int, int], mention: Mention | None) -> str:
+def make_title(text: str, clause: tuple[int, int], mention: Mention | None, honorific: re.Pattern[str] | None = None) -> str:
     """The clause in the source's own words, without the date phrase, at most TITLE_WORDS words."""
     left, right = clause
     if mention is not None and left <= mention.start and mention.end <= right and not mention.rule.startswith("holiday"):
@@ -142,6 +145,8 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None) -> s
         raw = text[left:right]
     raw = re.sub(r"^\s*(?:after|before|following|where|which|who|while|and|but|as|when)\s+", "", raw, flags=re.IGNORECASE)
     raw = re.sub(r"\s+([,;:.])", r"\1", " ".join(raw.split()))
+    if honorific is not None:
+        raw = honorific.sub("", raw)
     words = _DATELINE.sub("", _STRAY.sub("", raw)).split()
     title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
     title = _STRAY.sub("", _balance_quotes(title)).strip()
@@ -237,7 +242,7 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
         article_id=article.id,
         when=when,
         mention=mention,
-        title=make_title(text, clause, mention),
+        title=make_title(text, clause, mention, er.honorific),
         quote=sentence_text,
         quote_start=sentence[0],
         quote_end=sentence[1],

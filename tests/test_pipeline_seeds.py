@@ -1,0 +1,107 @@
+"""The five seed articles end to end: dates inferred, one entry per happening, conflicts shown."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from timeline.models import ArticleStatus, DateSource, EventStatus
+from timeline.pipeline import build_timeline
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def timeline():
+    return build_timeline([SEEDS])
+
+
+def _entries_with(timeline, value, *words):
+    return [e for e in timeline.entries if e.when.value == value and all(
+        any(w.lower() in s.quote.lower() for s in e.sources) for w in words)]
+
+
+def _ids(entry):
+    return sorted({s.article_id[:3] for s in entry.sources})
+
+
+def test_every_seed_is_used_and_dated(timeline):
+    by_id = {m.article_id[:3]: m for m in timeline.manifest}
+    assert {k: (m.status, m.date) for k, m in by_id.items()} == {
+        "000": (ArticleStatus.USED, dt.date(2025, 5, 8)),
+        "001": (ArticleStatus.USED, dt.date(2025, 5, 8)),
+        "002": (ArticleStatus.USED, dt.date(2025, 5, 8)),
+        "003": (ArticleStatus.USED, dt.date(2025, 5, 9)),
+        "004": (ArticleStatus.USED, dt.date(2025, 5, 8)),
+    }
+    assert by_id["000"].date_source == by_id["001"].date_source == DateSource.INFERRED
+    assert "Thursday" in by_id["000"].date_evidence
+    assert by_id["002"].date_source == DateSource.HEADER
+
+
+def test_arrival_is_one_entry_with_the_thursday_report_flagged(timeline):
+    [arrival] = [e for e in timeline.entries if e.conflict]
+    assert arrival.when.value == "2025-05-07"
+    assert _ids(arrival) == ["000", "001", "002", "003", "004"]
+    claims = {c.value: c.article_ids for c in arrival.conflict.claims}
+    assert claims["2025-05-08"] == ["004_0b1bd9576623bc77"]
+    assert len(claims["2025-05-07"]) == 4
+    assert "arriv" in arrival.title.lower() or "trip" in arrival.title.lower()
+
+
+def test_talks_and_joint_statement_are_one_entry_from_all_five(timeline):
+    talks = [e for e in timeline.entries if e.when.value == "2025-05-08" and len(e.sources) >= 3]
+    assert len(talks) == 1
+    assert _ids(talks[0]) == ["000", "001", "002", "003", "004"]
+    assert "statement" in talks[0].title.lower() or "talks" in talks[0].title.lower()
+
+
+def test_parade_on_red_square_is_one_entry(timeline):
+    parade = [e for e in timeline.entries if e.when.value == "2025-05-09"]
+    assert len(parade) == 1
+    assert "parade" in parade[0].title.lower()
+    assert parade[0].status == EventStatus.HAPPENED
+    assert "Red Square" in parade[0].places
+
+
+@pytest.mark.parametrize(("value", "precision", "word", "status"), [
+    ("2025-05-08T00:00+03:00", "minute", "ceasefire", EventStatus.HAPPENED),
+    ("2025-09", "month", "Tianjin", EventStatus.SCHEDULED),
+    ("2030", "year", "2030", EventStatus.SCHEDULED),
+    ("2024", "year", "record trade", EventStatus.HAPPENED),
+    ("2025-04", "month", "last month", EventStatus.HAPPENED),
+    ("2025-01", "month", "January", EventStatus.HAPPENED),
+    ("2022-02", "month", "invasion", EventStatus.HAPPENED),
+])
+def test_dated_entries(timeline, value, precision, word, status):
+    [entry] = _entries_with(timeline, value, word)
+    assert entry.when.precision.value == precision
+    assert entry.status == status
+
+
+def test_ve_day_and_ceasefire_stay_distinct_from_the_talks(timeline):
+    day = [e for e in timeline.entries if e.when.start == dt.date(2025, 5, 8)]
+    titles = " | ".join(e.title for e in day)
+    assert any("VE Day" in e.title for e in day), titles
+    assert any("ceasefire" in e.title.lower() for e in day), titles
+
+
+def test_no_background_noise(timeline):
+    """'This year marks the 80th anniversary' and durations never become entries."""
+    assert not [e for e in timeline.entries if e.when.value == "2025"]
+    assert all(e.when.start is not None for e in timeline.entries)
+
+
+def test_entries_are_in_time_order_and_traceable(timeline):
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
+    starts = [e.when.start for e in timeline.entries]
+    assert starts == sorted(starts)
+    for e in timeline.entries:
+        for s in e.sources:
+            text = texts[s.article_id]
+            assert text[s.quote_start:s.quote_end] == s.quote
+            assert text[s.date_start:s.date_end] == s.date_text
+
+
+def test_same_input_same_timeline():
+    assert build_timeline([SEEDS]) == build_timeline([SEEDS])
