@@ -23,6 +23,8 @@ TITLE_WORDS = 14
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 _BOUNDARY_PUNCT = re.compile(r"[,;:()\[\]]|\s[—–-]\s|—|–")
 _LEADING_PREP = re.compile(r"(?:\b(?:on|in|at|by|since|from|until|during|of|earlier|later)\s+)+$", re.IGNORECASE)
+_REDUCED_CLAUSE = re.compile(r"[\s,;:—–-]*(?:that|which|who)?\s*(?:(?:it|he|she|they|we)\s+)?(?:\w+ly\s+)?\w+ed\b", re.IGNORECASE)
+_DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her|our)\b", re.IGNORECASE)
 _SEGMENT_LEAD = re.compile(r"[\s,;:”\"]*")
 _NAME = re.compile(r"(?<![\w'’])[A-Z][\w’'.-]*[\w]")
 _PARTICIPLE_START = re.compile(r"[\s,;:—–-]*[a-z]+ing\b")
@@ -108,6 +110,13 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
     points = _boundaries(text, *sentence, rules, cuts)
     left = max((p for p in points if p <= start), default=sentence[0])
     right = min((p for p in points if p >= end), default=sentence[1])
+    if _REDUCED_CLAUSE.match(text, left):
+        # "a three-day ceasefire — unilaterally declared by Putin last month —", "the partnership that
+        # it signed in 2022": the clause is about the noun phrase just before it
+        before = [p for p in points if p < left]
+        np_start = _noun_phrase_start(text, before[-1] if before else sentence[0], left)
+        if np_start is not None:
+            return np_start, right
     for _ in range(2):
         thin = len(content_terms(text[left:start] + " " + text[end:right], rules)) < 3
         if not thin and not _PARTICIPLE_START.match(text, left):
@@ -121,6 +130,14 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
         else:
             break
     return left, right
+
+
+def _noun_phrase_start(text: str, seg_start: int, seg_end: int) -> int | None:
+    """Where the last noun phrase opened by a determiner begins in text[seg_start:seg_end], if any."""
+    found = None
+    for m in _DETERMINER.finditer(text, seg_start, seg_end):
+        found = m.start()
+    return found
 
 
 def _is_quoted(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:

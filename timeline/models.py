@@ -132,6 +132,7 @@ class ManifestEntry(_Model):
     date: dt.date | None = None
     date_source: DateSource = DateSource.NONE
     date_evidence: str | None = None
+    sha256: str | None = Field(default=None, description="fingerprint of the article's text (same text, same fingerprint)")
 
 
 class EventStatus(StrEnum):
@@ -193,6 +194,7 @@ class Entry(_Model):
     """One timeline entry: an event told by one or more articles."""
 
     uid: str
+    sequence: int = Field(default=0, description="iCalendar SEQUENCE: raised each time the entry's content changes between builds")
     when: TimeValue
     title: str
     status: EventStatus

@@ -104,6 +104,8 @@ def build_timeline(paths: Sequence[Path], user_dates: Mapping[str, dt.date] | No
 
 
 def _update_manifest(entry: ManifestEntry, by_id: Mapping[str, Article], inferred: Mapping[str, str]) -> ManifestEntry:
+    if entry.article_id in by_id and entry.sha256 is None:
+        entry = entry.model_copy(update={"sha256": by_id[entry.article_id].sha256 or None})
     if entry.article_id in inferred:
         article = by_id[entry.article_id]
         return entry.model_copy(update={
@@ -113,12 +115,22 @@ def _update_manifest(entry: ManifestEntry, by_id: Mapping[str, Article], inferre
     return entry
 
 
+def _fingerprints(timeline: Timeline) -> dict[str, str]:
+    """article id -> text fingerprint, from the manifest (ids may differ between builds, texts do not)."""
+    return {m.article_id: m.sha256 for m in timeline.manifest if m.article_id and m.sha256}
+
+
 def build(paths: Sequence[Path], out_dir: Path, formats: Iterable[str] | None = None,
           user_dates: Mapping[str, dt.date] | None = None, templates_dir: Path | None = None,
           lang: str = "en", title: str | None = None) -> tuple[Timeline, list[Path]]:
     """Build the timeline and write the chosen formats into ``out_dir`` (atomically)."""
+    from timeline.continuity import carry_over, load_previous
     from timeline.export import FORMATS, write_outputs
 
     timeline = build_timeline(paths, user_dates, lang, title)
+    previous = load_previous(out_dir)
+    if previous is not None:
+        timeline = timeline.model_copy(update={"entries": carry_over(
+            timeline.entries, previous, _fingerprints(timeline), _fingerprints(previous))})
     written = write_outputs(timeline, out_dir, formats or FORMATS, templates_dir=templates_dir)
     return timeline, written

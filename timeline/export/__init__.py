@@ -1,14 +1,17 @@
 """Exporters: a Timeline -> iCalendar, JSON (+ schema), TimelineJS3 JSON, HTML briefing sheet.
 
-``write_outputs`` renders every requested format to memory first, then replaces each file
-atomically (temp file in the same folder, fsync, ``os.replace``): a failed build never leaves a
-half-written or missing file, and a failure while rendering leaves every old file untouched.
+``write_outputs`` renders every requested format to memory first, then writes every file under a
+temp name in the output folder (fsynced; an anonymous ``O_TMPFILE`` on Linux, so a killed build
+leaves nothing behind), and only then renames them all into place (``os.replace``): a failure
+while rendering or writing leaves every old file untouched, and no reader ever sees a
+half-written file.
 Outputs are byte-identical for the same Timeline (see ``common.build_stamp`` for DTSTAMP).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterable
@@ -60,26 +63,117 @@ def render_outputs(
     return out
 
 
+def _tmpfile_supported() -> bool:
+    """Anonymous temp files need O_TMPFILE (Linux) and /proc to link them in by descriptor."""
+    return hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")
+
+
+# errors meaning "this file system or kernel has no O_TMPFILE": fall back to a named temp file
+_NO_TMPFILE = frozenset({errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, getattr(errno, "ENOTSUP", errno.EOPNOTSUPP)})
+
+
+class _Staged:
+    """One output written and fsynced under a temp name in its folder, not yet visible.
+
+    On Linux the temp file is anonymous (``O_TMPFILE``): it has no name until ``commit`` links
+    it in, so a build killed while writing (even by SIGKILL) leaves nothing behind. Elsewhere it
+    is a hidden ``.NAME.XXXX.tmp`` file, removed by ``discard`` when anything fails.
+    """
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path = Path(path)
+        self.fd: int | None = None
+        self.tmp: str | None = None
+        try:
+            self.fd = self._open()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self.fd, view):]
+            os.fsync(self.fd)
+            if self.tmp is not None:
+                os.chmod(self.tmp, 0o644)
+        except BaseException:
+            self.discard()
+            raise
+
+    def _open(self) -> int:
+        folder = self.path.parent
+        if _tmpfile_supported():
+            try:
+                return os.open(folder, os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                if exc.errno not in _NO_TMPFILE:
+                    raise
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        return fd
+
+    def commit(self) -> None:
+        """Give the temp file its name (``os.replace``: readers see the old file or the new one)."""
+        if self.tmp is None:  # anonymous: link it in under a unique hidden name first
+            assert self.fd is not None
+            folder_fd = os.open(self.path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            try:
+                while self.tmp is None:
+                    name = f".{self.path.name}.{os.urandom(6).hex()}.tmp"
+                    try:  # a dst_dir_fd makes CPython call linkat(AT_SYMLINK_FOLLOW), as this needs
+                        os.link(f"/proc/self/fd/{self.fd}", name, dst_dir_fd=folder_fd, follow_symlinks=True)
+                    except FileExistsError:
+                        continue
+                    self.tmp = str(self.path.parent / name)
+            finally:
+                os.close(folder_fd)
+        os.replace(self.tmp, self.path)
+        self.tmp = None
+        self.discard()
+
+    def discard(self) -> None:
+        """Remove the temp file (if it has a name) and close it; safe to call twice."""
+        if self.tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.tmp)
+            self.tmp = None
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = None
+
+
+def _named(exc: OSError, path: Path) -> OSError:
+    """The same error naming the output file, so the CLI says "dist/timeline.ics: No space left on device"."""
+    if exc.filename and not str(exc.filename).startswith("/proc/self/fd/"):
+        return exc
+    return type(exc)(exc.errno, exc.strerror or str(exc), str(path))
+
+
+def _stage(path: Path, data: bytes) -> _Staged:
+    try:
+        return _Staged(path, data)
+    except OSError as exc:
+        raise _named(exc, path) from exc
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so readers see the old file or the new one, never a part.
 
     Writes a temp file in the same folder (same file system), fsyncs it, ``os.replace``s it
     over the target and fsyncs the folder; the temp file is removed if anything fails.
     """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _commit_all([_stage(Path(path), data)])
+
+
+def _commit_all(staged: list[_Staged]) -> None:
+    """Rename every staged file into place; on failure discard what is left (no temp file stays)."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
+        for s in staged:
+            try:
+                s.commit()
+            except OSError as exc:
+                raise _named(exc, s.path) from exc
+    finally:
+        for s in staged:
+            s.discard()
+    for folder in dict.fromkeys(s.path.parent for s in staged):
+        _fsync_dir(folder)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -114,12 +208,18 @@ def write_outputs(
                               calendar_name=calendar_name, coarse=coarse)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, data in rendered.items():
-        target = out / name
-        atomic_write(target, data)
-        written.append(target)
-    return written
+    # Two phases: every file is written and fsynced under a temp name first, then all are
+    # renamed in place. A failure while writing (disk full, killed) replaces nothing.
+    staged: list[_Staged] = []
+    try:
+        for name, data in rendered.items():
+            staged.append(_stage(out / name, data))
+    except BaseException:
+        for s in staged:
+            s.discard()
+        raise
+    _commit_all(staged)
+    return [s.path for s in staged]
 
 
 __all__ = [

@@ -1,0 +1,65 @@
+"""Keep entry identities stable across builds: an entry that is still there keeps its UID, and
+gets a higher SEQUENCE when its content changed, so calendars update it instead of duplicating it.
+
+The previous build is read from the output folder's timeline.json. An entry of the new build is the
+same as a previous one when they share sources (same article text and same sentence).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from timeline.models import Entry, Timeline
+
+
+def load_previous(out_dir: Path) -> Timeline | None:
+    """The timeline of the last build in ``out_dir``, or None if there is none (or it is unreadable)."""
+    path = Path(out_dir) / "timeline.json"
+    try:
+        return Timeline.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError, ValueError, json.JSONDecodeError):
+        return None
+
+
+def _source_keys(entry: Entry, sha: dict[str, str]) -> set[tuple[str, int]]:
+    return {(sha.get(s.article_id, s.article_id), s.quote_start) for s in entry.sources}
+
+
+def _content(entry: Entry) -> tuple:
+    return (entry.when.value, entry.title, entry.status, tuple(sorted((s.article_id, s.quote_start) for s in entry.sources)),
+            entry.conflict.note if entry.conflict else None)
+
+
+def carry_over(entries: list[Entry], previous: Timeline | None, sha: dict[str, str], previous_sha: dict[str, str]) -> list[Entry]:
+    """Reuse previous UIDs for entries that continue a previous one (most shared sources wins, each
+    previous entry used once); raise SEQUENCE when the content changed."""
+    if previous is None:
+        return entries
+    index: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, old in enumerate(previous.entries):
+        for key in _source_keys(old, previous_sha):
+            index[key].append(i)
+    used: set[int] = set()
+    taken_uids = {e.uid for e in entries}
+    result = []
+    for entry in entries:
+        votes: dict[int, int] = defaultdict(int)
+        for key in _source_keys(entry, sha):
+            for i in index.get(key, []):
+                votes[i] += 1
+        candidates = sorted((i for i in votes if i not in used), key=lambda i: (-votes[i], i))
+        if not candidates:
+            result.append(entry)
+            continue
+        old = previous.entries[candidates[0]]
+        used.add(candidates[0])
+        if old.uid != entry.uid and old.uid in taken_uids:
+            result.append(entry)  # another new entry already carries that UID
+            continue
+        sequence = old.sequence if _content(old) == _content(entry) and old.uid == entry.uid else old.sequence + (_content(old) != _content(entry))
+        result.append(entry.model_copy(update={"uid": old.uid, "sequence": sequence}))
+    return result
