@@ -89,13 +89,22 @@ def test_ve_day_and_ceasefire_stay_distinct_from_the_talks(timeline):
 def test_no_background_noise(timeline):
     """'This year marks the 80th anniversary' and durations never become entries."""
     assert not [e for e in timeline.entries if e.when.value == "2025"]
-    assert all(e.when.start is not None for e in timeline.entries)
+    assert all(e.when.start is not None for e in timeline.entries if e.status != EventStatus.RECURRING)
+
+
+def test_victory_day_is_recurring_context_not_a_2025_event(timeline):
+    [recurring] = [e for e in timeline.entries if e.status == EventStatus.RECURRING]
+    assert recurring.when.value == "XXXX-05-09"
+    assert recurring.when.start is None
+    assert _ids(recurring) == ["001", "002"]
+    assert recurring is timeline.entries[-1]
 
 
 def test_entries_are_in_time_order_and_traceable(timeline):
     texts = {p.stem: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
-    starts = [e.when.start for e in timeline.entries]
+    starts = [e.when.start for e in timeline.entries if e.when.start]
     assert starts == sorted(starts)
+    assert all(e.when.start is None for e in timeline.entries[len(starts):])
     for e in timeline.entries:
         for s in e.sources:
             text = texts[s.article_id]

@@ -115,6 +115,7 @@ def main() -> None:
     Start here:
       timeline build                 read seeds/ and write dist/timeline.ics, .json, .html
       timeline build my-articles/ -o out/
+      timeline build --format ics -o - > news.ics
       timeline annotate article.txt --date 2025-05-08 --format jsonl
       timeline eval path/to/gold-timeml/
 
@@ -133,11 +134,18 @@ def main() -> None:
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder with your own copy of the HTML templates (timeline.html.j2 ...), used before the built-in ones.")
 @click.option("--title", default=None, help="Title of the timeline (default: from the places the articles name most).")
+@click.option("--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Keep only entries reported by at least this many articles.")
+@click.option("--top", type=click.IntRange(min=1), default=None,
+              help="Keep only the K most important entries (most sources first), still in time order.")
+@click.option("--coarse", type=click.Choice(["span", "first-day", "skip"]), default="span", show_default=True,
+              help="Calendar entries known only to the week, month or year: an all-day span over the whole "
+                   "period, an all-day event on its first day, or left out of the .ics.")
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any input was skipped, duplicated or left undated.")
 @click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
 @handle_errors
 def build(paths: tuple[Path, ...], out_dir: Path, formats: str, dates: tuple[str, ...], templates_dir: Path | None,
-          title: str | None, strict: bool, debug: bool) -> None:
+          title: str | None, min_sources: int, top: int | None, coarse: str, strict: bool, debug: bool) -> None:
     """Build the timeline from article files or folders (default: seeds/) into dist/.
 
     PATHS are .txt or .md articles, or folders searched for them. An article's date comes
@@ -166,15 +174,37 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, dates: tuple[str
     if not paths:
         paths = (Path("seeds"),)
     chosen = _parse_formats(formats)
+    user_dates = _parse_user_dates(dates)
+    if str(out_dir) == "-":
+        _build_to_stdout(paths, chosen, user_dates, templates_dir, title, min_sources, top, coarse)
+        return
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir}: the output folder is a file; give a folder with -o")
-    timeline, written = run_build(list(paths), out_dir, chosen, _parse_user_dates(dates), templates_dir, title=title)
+    timeline, written = run_build(list(paths), out_dir, chosen, user_dates, templates_dir, title=title,
+                                  min_sources=min_sources, top=top, coarse=coarse)
     for m in timeline.manifest:
         if message := _manifest_message(m):
             click.echo(f"warning: {message}", err=True)
     click.echo(summary_line(timeline, written))
     if strict and any(m.status != ArticleStatus.USED for m in timeline.manifest):
         sys.exit(EXIT_SKIPPED)
+
+
+def _build_to_stdout(paths: tuple[Path, ...], formats: list[str], user_dates: dict[str, dt.date],
+                     templates_dir: Path | None, title: str | None, min_sources: int, top: int | None, coarse: str) -> None:
+    """-o -: one format, written to standard output (messages still go to stderr)."""
+    from timeline.export import FILES, render_outputs
+    from timeline.pipeline import build_timeline, select
+
+    if len(formats) != 1:
+        raise UserError("-o - writes one output to standard output: choose it with --format (ics, json, html or timelinejs)")
+    timeline = select(build_timeline(list(paths), user_dates, title=title), min_sources, top)
+    for m in timeline.manifest:
+        if message := _manifest_message(m):
+            click.echo(f"warning: {message}", err=True)
+    rendered = render_outputs(timeline, formats, templates_dir=templates_dir, coarse=coarse)  # type: ignore[arg-type]
+    sys.stdout.buffer.write(rendered[FILES[formats[0]][0]])
+    sys.stdout.flush()
 
 
 @main.command()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from timeline.gazetteer import Gazetteer, load_gazetteer
-from timeline.models import Article, Event, EventStatus, Mention, Precision, TimeValue
+from timeline.models import Article, Event, EventStatus, Mention, Precision, TimeValue, TimexType
 from timeline.temporal.context import SentenceIndex, in_quotation, sentence_spans
 from timeline.temporal.rules import Rules
 
@@ -179,6 +179,8 @@ def _balance_quotes(title: str) -> str:
 
 
 def _status(clause_text: str, mention: Mention, rules: EventRules) -> EventStatus:
+    if mention.timex.value.startswith("XXXX-"):
+        return EventStatus.RECURRING
     if mention.tense == "future" or rules.scheduled.search(clause_text):
         return EventStatus.SCHEDULED
     if rules.reported.search(clause_text):
@@ -188,7 +190,9 @@ def _status(clause_text: str, mention: Mention, rules: EventRules) -> EventStatu
 
 def _is_background(mention: Mention, when: TimeValue, article: Article) -> bool:
     """Dates that frame rather than date a happening: "now", "today" in a quote, "this year"."""
-    if mention.rule in _DEICTIC_RULES or when.start is None or when.value.startswith("XXXX"):
+    if when.value.startswith("XXXX-") and when.type != TimexType.SET:
+        return False  # "Victory Day is celebrated on May 9": kept as recurring context
+    if mention.rule in _DEICTIC_RULES or when.start is None:
         return True
     if mention.quoted and mention.rule == "ref_today":
         return True
@@ -214,11 +218,16 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, even
     sentences = SentenceIndex(sentence_spans(text, article.body_start, rules.language))
     events: list[Event] = []
     seen: set[tuple[int, int, str]] = set()
+    # a recurring date in a sentence that also dates something is tied to that date, not context
+    dated_sentences = {sentences.at(m.start) for m in mentions if (m.event_when or m.timex).start is not None
+                       and not _is_background(m, m.event_when or m.timex, article)}
     for mention in mentions:
         when = mention.event_when or mention.timex
         if _is_background(mention, when, article):
             continue
         sentence = sentences.at(mention.start)
+        if when.start is None and sentence in dated_sentences:
+            continue
         if mention.event_when is not None:
             clauses = [clause_after(text, sentence, _skip_word(text, mention.end), er)]
         else:
@@ -231,6 +240,8 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, even
         for clause in clauses:
             moment = when.instant.astimezone(dt.timezone.utc).isoformat() if when.instant else str(when.start)
             key = (*clause, moment)
+            if when.start is None:  # recurring: one per sentence and value ("Victory Day ... on May 9")
+                key = (*sentence, when.value)
             same_sentence_instant = any(k[2] == key[2] and sentence[0] <= k[0] < sentence[1] for k in seen)
             if key in seen or (when.instant and same_sentence_instant):
                 continue

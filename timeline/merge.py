@@ -172,10 +172,10 @@ def _best_title(events: list[Event], idf: dict[str, float], status: EventStatus)
 
 def _status(statuses: set[EventStatus]) -> EventStatus:
     """A later report that it happened outranks an earlier one that it was expected."""
-    for status in (EventStatus.HAPPENED, EventStatus.REPORTED, EventStatus.SCHEDULED):
+    for status in (EventStatus.HAPPENED, EventStatus.REPORTED, EventStatus.SCHEDULED, EventStatus.RECURRING):
         if status in statuses:
             return status
-    return EventStatus.RECURRING
+    return EventStatus.HAPPENED
 
 
 def _uid(events: list[Event], articles: dict[str, Article], chosen: str) -> str:
@@ -236,7 +236,10 @@ def _link_named(events: list[Event], uf: _UnionFind) -> None:
 
 
 def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entry]:
-    """Group events across articles, flag date conflicts, and order the entries in time."""
+    """Group events across articles, flag date conflicts, and order the entries in time.
+
+    Recurring dates ("Victory Day is celebrated on May 9") are grouped by their value into context
+    entries with no place in time; they sort after the dated entries."""
     placeable = [e for e in events if e.when.start is not None]
     idf = _idf(placeable)
     uf = _UnionFind(len(placeable))
@@ -244,4 +247,17 @@ def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entr
     _link_conflicts(placeable, idf, uf)
     _link_named(placeable, uf)
     entries = [_entry([placeable[i] for i in g], articles, idf, len(articles)) for g in uf.groups(len(placeable))]
+    recurring: dict[str, list[Event]] = defaultdict(list)
+    for e in events:
+        if e.when.start is None and e.status == EventStatus.RECURRING:
+            recurring[e.when.value].append(e)
+    entries += [_entry(group, articles, _idf(group), len(articles)) for group in recurring.values()]
     return sorted(entries, key=sort_key)
+
+
+def filter_entries(entries: list[Entry], min_sources: int = 1, top: int | None = None) -> list[Entry]:
+    """Keep entries told by at least ``min_sources`` articles, then the ``top`` most salient, in time order."""
+    kept = [e for e in entries if len({s.article_id for s in e.sources}) >= min_sources]
+    if top is not None:
+        kept = sorted(kept, key=lambda e: (-e.salience, sort_key(e)))[:top]
+    return sorted(kept, key=sort_key)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from timeline.events import extract_events
 from timeline.ingest import ingest
-from timeline.merge import _idf, date_key, merge_events, same_happening
-from timeline.models import Article, ArticleStatus, DateSource, Event, EventStatus, ManifestEntry, Mention, Timeline
+from timeline.merge import _idf, date_key, filter_entries, merge_events, same_happening
+from timeline.models import Article, ArticleStatus, DateSource, Entry, Event, EventStatus, ManifestEntry, Mention, Timeline
 from timeline.temporal import Rules, find_mentions, load_rules
 
 
@@ -92,15 +92,20 @@ def build_timeline(paths: Sequence[Path], user_dates: Mapping[str, dt.date] | No
     analyses.sort(key=lambda a: a.article.id)
     by_id = {a.article.id: a.article for a in analyses}
     entries = merge_events([e for a in analyses for e in a.events], by_id)
-    starts = [e.when.start for e in entries if e.when.start]
-    ends = [e.when.end for e in entries if e.when.end]
     return Timeline(
         title=title or _title(analyses),
-        period_start=min(starts) if starts else None,
-        period_end=(max(ends) - dt.timedelta(days=1)) if ends else None,
+        **_period(entries),
         entries=entries,
         manifest=[_update_manifest(m, by_id, inferred) for m in manifest],
     )
+
+
+def _period(entries: Sequence[Entry]) -> dict[str, dt.date | None]:
+    """First and last day the entries cover."""
+    starts = [e.when.start for e in entries if e.when.start]
+    ends = [e.when.end for e in entries if e.when.end]
+    return {"period_start": min(starts) if starts else None,
+            "period_end": (max(ends) - dt.timedelta(days=1)) if ends else None}
 
 
 def _update_manifest(entry: ManifestEntry, by_id: Mapping[str, Article], inferred: Mapping[str, str]) -> ManifestEntry:
@@ -122,15 +127,24 @@ def _fingerprints(timeline: Timeline) -> dict[str, str]:
 
 def build(paths: Sequence[Path], out_dir: Path, formats: Iterable[str] | None = None,
           user_dates: Mapping[str, dt.date] | None = None, templates_dir: Path | None = None,
-          lang: str = "en", title: str | None = None) -> tuple[Timeline, list[Path]]:
+          lang: str = "en", title: str | None = None, *, min_sources: int = 1, top: int | None = None,
+          coarse: str = "span") -> tuple[Timeline, list[Path]]:
     """Build the timeline and write the chosen formats into ``out_dir`` (atomically)."""
     from timeline.continuity import carry_over, load_previous
     from timeline.export import FORMATS, write_outputs
 
-    timeline = build_timeline(paths, user_dates, lang, title)
+    timeline = select(build_timeline(paths, user_dates, lang, title), min_sources, top)
     previous = load_previous(out_dir)
     if previous is not None:
         timeline = timeline.model_copy(update={"entries": carry_over(
             timeline.entries, previous, _fingerprints(timeline), _fingerprints(previous))})
-    written = write_outputs(timeline, out_dir, formats or FORMATS, templates_dir=templates_dir)
+    written = write_outputs(timeline, out_dir, formats or FORMATS, templates_dir=templates_dir, coarse=coarse)  # type: ignore[arg-type]
     return timeline, written
+
+
+def select(timeline: Timeline, min_sources: int = 1, top: int | None = None) -> Timeline:
+    """The timeline with only entries told by ``min_sources`` articles, and the ``top`` most salient."""
+    if min_sources <= 1 and top is None:
+        return timeline
+    entries = filter_entries(timeline.entries, min_sources, top)
+    return timeline.model_copy(update={"entries": entries, **_period(entries)})

@@ -29,13 +29,23 @@ class Candidate:
 
 
 def find_candidates(text: str, rules: Rules, begin: int = 0) -> list[Candidate]:
-    """All rule matches, reduced to the longest non-overlapping ones (ties: earlier rule wins)."""
+    """All rule matches, reduced to the longest non-overlapping ones (ties: earlier rule wins).
+
+    Each rule runs only on windows around the words it needs (see prefilter.py).
+    """
     found: list[Candidate] = []
-    for rule in rules.rules:
-        for m in rule.regex.finditer(text, begin):
-            start, end = m.span("t") if "t" in rule.regex.groupindex and m.group("t") is not None else m.span()
-            if end > start:
-                found.append(Candidate(start, end, rule, m))
+    all_rules = rules.rules
+    for index, spans in rules.prefilter.windows(text, begin).items():
+        rule = all_rules[index]
+        regex = rule.regex
+        has_t = "t" in regex.groupindex
+        seen_end = -1
+        for lo, hi in spans:
+            for m in regex.finditer(text, max(lo, seen_end), hi):
+                start, end = m.span("t") if has_t and m.group("t") is not None else m.span()
+                if end > start:
+                    found.append(Candidate(start, end, rule, m))
+                seen_end = m.end()
     found.sort(key=lambda c: (-(c.end - c.start), c.rule.index, c.start))
     taken: list[Candidate] = []
     occupied = bytearray(len(text) + 1)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from timeline.errors import RuleError
 from timeline.models import TimexType
+from timeline.temporal.prefilter import Prefilter, derive_anchors
 
 RULES_DIR = Path(__file__).parent / "rules"
 _MACRO = re.compile(r"%\{(\w+)(?::([\w-]+))?\}")
@@ -50,6 +51,7 @@ class Rule:
     event: str = ""
     examples: tuple[tuple[str, str, str], ...] = ()
     group_tables: dict[str, str] = field(default_factory=dict)
+    anchors: frozenset[str] | None = None  # derived from the pattern (see prefilter.py); None = run everywhere
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class Rules:
     rules: tuple[Rule, ...]
     tables: dict[str, Table]
     language: LanguageData
-    trigger: re.Pattern[str]
+    prefilter: Prefilter
 
 
 def normalize_words(text: str) -> str:
@@ -154,7 +156,8 @@ def _compile_rule(index: int, raw: dict, macros: dict[str, str], tables: dict[st
     if any(len(e) != 3 for e in examples):
         raise RuleError(f"{where}: each example is [text, article date, expected value]")
     return Rule(index, name, regex, timex_type, raw["value"], raw.get("mod", ""), raw.get("zone", ""),
-                raw.get("tense", ""), raw.get("event", ""), examples, group_tables)  # type: ignore[arg-type]
+                raw.get("tense", ""), raw.get("event", ""), examples, group_tables,  # type: ignore[arg-type]
+                derive_anchors(source))
 
 
 def _word_set_regex(words: list[str]) -> re.Pattern[str]:
@@ -182,11 +185,6 @@ def _load_language(path: Path, tables: dict[str, Table]) -> LanguageData:
     )
 
 
-def _trigger(tables: dict[str, Table]) -> re.Pattern[str]:
-    """Cheap pre-scan: a text region without any of these cannot hold a temporal expression."""
-    return re.compile(r"\d|" + "|".join(t.alternation for t in tables.values() if t.name != "countnoun"), re.IGNORECASE)
-
-
 @functools.lru_cache(maxsize=8)
 def load_rules(lang: str = "en") -> Rules:
     """Load and compile the rules of one language (cached: call it as often as you like)."""
@@ -202,4 +200,5 @@ def load_rules(lang: str = "en") -> Rules:
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
         raise RuleError(f"{rules_path}: duplicate rule names {sorted(dupes)}")
-    return Rules(lang, compiled, tables, _load_language(folder / "language.toml", tables), _trigger(tables))
+    return Rules(lang, compiled, tables, _load_language(folder / "language.toml", tables),
+                 Prefilter.build([r.anchors for r in compiled]))

@@ -1,0 +1,631 @@
+"""SemEval-2015 Task 4 (TimeLine: cross-document event ordering), Track A: raw text -> entity timelines.
+
+    python -m timeline.semeval CORPUS_DIR --out DIR [--entity NAME] [--gold GOLD_DIR]
+
+CORPUS_DIR is a folder of CAT XML documents (``corpus_trackA_CAT/``), or a corpus folder holding one
+(plus ``list_target_entities_*.txt`` and ``TimeLines_Gold_Standard/``), or the trial-data root.
+
+Reading (``read_cat``). A CAT document is a list of ``<token number sentence t_id>`` elements and a
+CREATION_TIME TIMEX3 (the DCT). The text is rebuilt one CAT sentence per line (sentence 0 is the
+headline, sentence 1 the dateline), so the project's sentence splitter keeps CAT sentences; every
+token keeps its character span, so any offset maps back to (sentence, token id, word).
+
+Building (``build_entity_timelines``), Track A only: the gold EVENT markables are never read.
+  1. Each article goes through the project's pipeline (``analyze_article``: dates, clauses, events);
+     all events of the corpus go through ``merge_events`` so one happening told by several articles
+     gets one date (date conflicts resolved by the merge's best-supported date).
+  2. An event belongs to a target entity when its sentence names the entity (the full name or a
+     distinctive part of it: a surname, a model name such as "A380" or "Dreamliner", an acronym).
+  3. Its event token(s): the predicates of the event's clause (the clause the date phrase governs,
+     recomputed with ``timeline.events.clause_around``) found by word shape -- finite verbs
+     ("-ed", "-s" after a subject, irregular past forms), participles after auxiliaries, and event
+     nouns ("-tion", "-ment", "launch", "sale" ...). No part-of-speech model is used.
+  4. Sentences that name the entity but carry no date phrase tell, in news, what happened on the
+     publication day (headline, lead): their past/present predicates are anchored to the DCT,
+     future ones ("will", "plans to") are left out.
+  5. Anchors are ``YYYY-MM-DD`` with ``XX`` for unknown parts; positions follow (date, coarser
+     first): every distinct anchor is one position, events on it are simultaneous.
+
+Scoring (``score``): the task's temporal-awareness F1 (UzZaman & Allen 2011), as the task's tool
+describes it: each timeline becomes a graph -- every anchor a TIMEX node, every event SIMULTANEOUS
+with its anchor, events on one position SIMULTANEOUS, events of consecutive positions BEFORE; the
+graph's closure G+ and its reduced (core) graph G- give
+    P = |Sys- & Gold+| / |Sys-|,  R = |Gold- & Sys+| / |Gold-|,
+summed over all timelines of a corpus (micro average, the task's official figure; macro is the
+mean of per-entity F1). See ``timeline_graph`` for how the reduced graph is made canonical.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from timeline.models import Article, DateSource, Event, Precision, TimeValue
+
+UNKNOWN = "XXXX-XX-XX"
+
+
+# --------------------------------------------------------------------------- reading CAT XML
+
+@dataclass(frozen=True)
+class Token:
+    t_id: int
+    sentence: int
+    number: int
+    word: str
+    start: int
+    end: int
+
+
+@dataclass
+class CatDocument:
+    doc_id: str
+    article: Article
+    tokens: list[Token]
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self._starts = [t.start for t in self.tokens]
+
+    def token_at(self, offset: int) -> Token | None:
+        """The token covering ``offset`` (or the next one if ``offset`` is a space)."""
+        import bisect
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i >= 0 and self.tokens[i].start <= offset < self.tokens[i].end:
+            return self.tokens[i]
+        if i + 1 < len(self.tokens):
+            return self.tokens[i + 1]
+        return None
+
+    def tokens_in(self, start: int, end: int) -> list[Token]:
+        import bisect
+        i = bisect.bisect_left(self._starts, start)
+        out = []
+        while i < len(self.tokens) and self.tokens[i].start < end:
+            out.append(self.tokens[i])
+            i += 1
+        return out
+
+    def sentence_tokens(self, sentence: int) -> list[Token]:
+        return [t for t in self.tokens if t.sentence == sentence]
+
+    def event_id(self, token: Token) -> str:
+        """The task's event id: DOCID-SENTENCE-WORD (the gold files use the word, not the t_id)."""
+        return f"{self.doc_id}-{token.sentence}-{token.word}"
+
+
+_NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "%", "'s", "'", "n't", "''", "'re", "'ve", "'ll", "'d", "'m"}
+_NO_SPACE_AFTER = {"(", "[", "$", "``", "US$", "USD$"}
+_DATELINE = re.compile(r"^\s*([A-Z][a-z]+)\s+(\d{1,2})\s*,\s*(\d{4})\s*$")
+
+
+def read_cat(path: Path | str) -> CatDocument:
+    """A CAT XML document -> (Article, tokens with offsets). Sentences are lines; the body starts at sentence 2."""
+    path = Path(path)
+    root = ET.parse(path).getroot()
+    doc_id = root.get("doc_id") or path.name.split("_")[0].split("-")[0]
+    parts: list[str] = []
+    tokens: list[Token] = []
+    pos = 0
+    sentence = None
+    prev_word = None
+    body_start = None
+    for el in root.iter("token"):
+        word = el.text or ""
+        sent = int(el.get("sentence", "0"))
+        if sentence is not None and sent != sentence:
+            parts.append("\n")
+            pos += 1
+            prev_word = None
+        if sent >= 2 and body_start is None:
+            body_start = pos
+        if prev_word is not None and word not in _NO_SPACE_BEFORE and prev_word not in _NO_SPACE_AFTER:
+            parts.append(" ")
+            pos += 1
+        tokens.append(Token(int(el.get("t_id", "0")), sent, int(el.get("number", "0")), word, pos, pos + len(word)))
+        parts.append(word)
+        pos += len(word)
+        sentence, prev_word = sent, word
+    text = "".join(parts)
+    dct, evidence = _dct(root, tokens, text)
+    article = Article(
+        id=doc_id, path=str(path), text=text, body_start=body_start if body_start is not None else 0,
+        title=" ".join(t.word for t in tokens if t.sentence == 0) or None, url=root.get("src_url"),
+        date=dct, date_source=DateSource.HEADER if dct else DateSource.NONE, date_evidence=evidence,
+    )
+    return CatDocument(doc_id, article, tokens)
+
+
+def _dct(root: ET.Element, tokens: list[Token], text: str) -> tuple[dt.date | None, str | None]:
+    for timex in root.iter("TIMEX3"):
+        if timex.get("functionInDocument") == "CREATION_TIME":
+            value = timex.get("value", "")
+            try:
+                return dt.date.fromisoformat(value[:10]), f"CREATION_TIME {value}"
+            except ValueError:
+                pass
+    line = " ".join(t.word for t in tokens if t.sentence == 1)
+    m = _DATELINE.match(line)
+    if m:
+        try:
+            return dt.datetime.strptime(f"{m[1]} {m[2]} {m[3]}", "%B %d %Y").date(), f"dateline {line!r}"
+        except ValueError:
+            pass
+    return None, None
+
+
+def cat_files(corpus_dir: Path | str) -> list[Path]:
+    """The Track A CAT documents under ``corpus_dir`` (a CAT folder, a corpus folder or the trial root)."""
+    corpus_dir = Path(corpus_dir)
+    if any(corpus_dir.glob("*.xml")):
+        return sorted(corpus_dir.glob("*.xml"))
+    for pattern in ("corpus_trackA_CAT", "*trackA_CAT*", "Corpus-trial-data_task4"):
+        found = sorted(d for d in corpus_dir.glob(pattern) if d.is_dir())
+        if found:
+            return sorted(found[0].glob("*.xml"))
+    raise FileNotFoundError(f"no CAT XML documents under {corpus_dir}")
+
+
+def gold_dir_for(corpus_dir: Path | str) -> Path | None:
+    corpus_dir = Path(corpus_dir)
+    for base in (corpus_dir, corpus_dir.parent):
+        for pattern in ("TimeLines_Gold_Standard", "TimeLines_trial_data*"):
+            found = sorted(d for d in base.glob(pattern) if d.is_dir())
+            if found:
+                return found[0]
+    return None
+
+
+def target_entities(corpus_dir: Path | str) -> list[str]:
+    """Entities from ``list_target_entities*.txt``, else the first lines of the gold timelines."""
+    corpus_dir = Path(corpus_dir)
+    for base in (corpus_dir, corpus_dir.parent):
+        lists = sorted(base.glob("list_target_entities*.txt"))
+        if lists:
+            return [ln.strip() for ln in lists[0].read_text(encoding="utf-8").splitlines() if ln.strip()]
+    gold = gold_dir_for(corpus_dir)
+    if gold:
+        return [read_timeline(p)[0] for p in sorted(gold.glob("*.txt"))]
+    return []
+
+
+# --------------------------------------------------------------------------- entity matching
+
+_GENERIC = {"force", "corps", "store", "airlines", "airline", "inc", "company", "group", "states", "united", "air",
+            "apple", "the", "of", "and", "new", "international"}
+
+
+def entity_patterns(entity: str) -> re.Pattern[str]:
+    """The entity's name and distinctive parts: "Louis Gallois" -> Gallois; "Airbus A380" -> A380;
+    "Boeing 787 Dreamliner" -> 787 Dreamliner, Dreamliner, 787; "United States Air Force" -> Air Force, USAF."""
+    words = entity.split()
+    variants = {entity}
+    for i in range(1, len(words)):
+        tail = words[i:]
+        if len(tail) >= 2 or _distinctive(tail[0], words):
+            variants.add(" ".join(tail))
+    for w in words:
+        if re.search(r"\d", w) and re.search(r"[A-Za-z]", w) or re.fullmatch(r"\d{3,}", w):
+            variants.add(w)  # model names: A380, 787
+    if len(words) >= 3 and all(w[:1].isupper() for w in words):
+        variants.add("".join(w[0] for w in words))  # United States Air Force -> USAF
+    if words and words[-1].lower() in ("store", "corps", "inc", "inc."):
+        variants.add(" ".join(words[:-1]))
+    variants = {v for v in variants if v and v.lower() not in _GENERIC}
+    alts = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(variants, key=len, reverse=True))
+    return re.compile(r"(?<![\w-])(?:" + alts + r")(?:'s|’s)?(?![\w])", re.IGNORECASE if entity.islower() else 0)
+
+
+def _distinctive(word: str, words: list[str]) -> bool:
+    """A single word that names the entity alone: a surname (two capitalized words) or a long model name."""
+    if word.lower() in _GENERIC or not word[:1].isupper():
+        return False
+    person = len(words) == 2 and all(w.isalpha() and w[:1].isupper() for w in words)
+    return person or (len(word) >= 6 and word.isalpha() and words.index(word) == len(words) - 1 and len(words) >= 3)
+
+
+# --------------------------------------------------------------------------- event tokens
+
+_IRREGULAR = set("""
+said says say told made make makes took take takes gave give gives won win wins sold sell sells bought buy buys
+began begin begins began became become becomes left leave leaves came come comes went go goes held hold holds
+brought bring brings built build builds chose choose chooses got get gets paid pay pays set sets put puts
+ran run runs saw see sees sent send sends spent spend spends struck strike strikes met meet meets led lead leads
+lost lose loses rose rise rises fell fall falls flew fly flies grew grow grows kept keep keeps found find finds
+cut cuts hit hits quit quits shut shuts upheld overtook undertook withdrew withdraw forecast
+""".split())
+_AUX = set("is are was were be been being has have had will would shall should can could may might must do does did".split())
+_EVENT_NOUN = re.compile(r"^[a-z]{3,}(?:tions?|sions?|ments?|ances?|ences?|ures?|als?)$")
+_EVENT_NOUNS = set("""
+launch launches sale sales deal deals order orders flight flights delivery deliveries contract contracts release
+releases purchase purchases merger cuts crash crashes strike strikes lawsuit suit dispute bid bids loss losses
+profit profits debut event announcement agreement acquisition production investigation unveiling rollout
+""".split())
+_NOT_VERB = set("""
+this his its was has is us as plus news series always perhaps thus less unless various previous famous
+its itself does process business across access address analysis basis chess crisis express gas glass loss
+press progress success bus status various airways years days times sales means customs
+""".split())
+_STOP = set("""
+the a an and or but of to in on at by for with from as that which who whom whose this these those it its he she
+they them their there here than then also not no yes all any some many much more most other such only own same
+so very just now up out over into about after before between during under again further once both each few
+""".split())
+_FUTURE = re.compile(r"\b(?:will|would|shall|plans?\s+to|planned\s+to|expects?\s+to|expected\s+to|is\s+to|are\s+to|"
+                     r"going\s+to|intends?\s+to|scheduled\s+to|could|might|may)\b", re.IGNORECASE)
+
+
+def _verb_like(tokens: Sequence[Token], i: int) -> bool:
+    word = tokens[i].word
+    low = word.lower()
+    prev = tokens[i - 1].word.lower() if i > 0 else ""
+    if not word.isalpha() or low in _STOP or low in _AUX or low in _NOT_VERB:
+        return False
+    if word[:1].isupper() and i > 0 and tokens[i - 1].sentence == tokens[i].sentence:
+        return False  # a name inside the sentence
+    if low in _IRREGULAR:
+        return True
+    if low.endswith("ed") and len(low) > 4:
+        return True
+    if low.endswith("ing") and len(low) > 5 and (prev in _AUX or i == 0 or tokens[i - 1].word == ","):
+        return True
+    if prev in _AUX or prev == "to":
+        return len(low) > 2 and low not in ("be", "a", "an", "the")
+    # "-s" finite verb after a subject-like word (a name, a pronoun, a plural-less noun): "Boeing launches"
+    if low.endswith("s") and not low.endswith(("ss", "us", "is")) and len(low) > 4 and i > 0:
+        p = tokens[i - 1].word
+        return p[:1].isupper() or p.lower() in ("it", "he", "she", "company", "airline", "firm", "manufacturer")
+    return False
+
+
+def _event_noun(word: str) -> bool:
+    low = word.lower()
+    return word.isalpha() and (low in _EVENT_NOUNS or bool(_EVENT_NOUN.match(low))) and low not in ("national", "international", "several", "general", "final", "total", "official", "future", "nature")
+
+
+def predicates(tokens: Sequence[Token], skip: tuple[int, int] = (0, 0), limit: int = 2, nouns: bool = True) -> list[Token]:
+    """Event tokens of a clause by word shape: verbs first (in text order), then event nouns."""
+    verbs = [t for i, t in enumerate(tokens) if not (skip[0] <= t.start < skip[1]) and _verb_like(tokens, i)]
+    out = verbs[:limit]
+    if nouns and len(out) < limit:
+        out += [t for t in tokens if not (skip[0] <= t.start < skip[1]) and _event_noun(t.word) and t not in out][: limit - len(out)]
+    return out
+
+
+# --------------------------------------------------------------------------- anchors
+
+def anchor_of(value: TimeValue | None) -> str:
+    """A TimeValue -> YYYY-MM-DD with XX for what is not known (coarser than a month -> YYYY-XX-XX)."""
+    if value is None or value.start is None or value.precision is None:
+        return UNKNOWN
+    d = value.start
+    p = value.precision
+    if p in (Precision.DAY, Precision.HOUR, Precision.MINUTE):
+        return d.isoformat()
+    if p == Precision.MONTH:
+        return f"{d.year:04d}-{d.month:02d}-XX"
+    if p in (Precision.YEAR, Precision.HALF, Precision.QUARTER, Precision.SEASON, Precision.WEEK):
+        return f"{d.year:04d}-XX-XX"
+    return UNKNOWN
+
+
+def normalize_anchor(anchor: str) -> str:
+    """Gold anchors in the trial data come as 2006-01, 1968 or XXX-XX-XX: pad to YYYY-MM-DD with XX."""
+    parts = anchor.strip().split("-")
+    if not parts or not re.fullmatch(r"\d{4}", parts[0]):
+        return UNKNOWN
+    parts = (parts + ["XX", "XX"])[:3]
+    return "-".join([parts[0]] + [p if re.fullmatch(r"\d{2}", p) else "XX" for p in parts[1:]])
+
+
+def anchor_sort_key(anchor: str) -> tuple:
+    """Time order, a coarser anchor before the finer ones it contains (2007-XX-XX before 2007-02-28)."""
+    y, m, d = anchor.split("-")
+    return (int(y) if y.isdigit() else 9999, int(m) if m.isdigit() else 0, int(d) if d.isdigit() else 0)
+
+
+# --------------------------------------------------------------------------- building timelines
+
+Timeline = list[tuple[str, list[str]]]  # [(anchor, [event ids])], in order
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One event token for one article sentence, with its anchor."""
+
+    event_id: str
+    doc_id: str
+    sentence: int
+    anchor: str
+    source: str  # "date" (a date phrase of the pipeline) or "dct"
+
+
+def build_entity_timelines(corpus_dir: Path | str, entities: Iterable[str] | None = None, *,
+                           dct_fallback: bool = True, per_clause: int = 2) -> dict[str, Timeline]:
+    """Entity -> [(anchor, [event ids])] from the raw CAT documents of a corpus (Track A)."""
+    from timeline.events import clause_around, load_event_rules
+    from timeline.merge import merge_events
+    from timeline.pipeline import analyze_article
+    from timeline.temporal import load_rules
+
+    rules = load_rules("en")
+    er = load_event_rules("en")
+    docs = [read_cat(p) for p in cat_files(corpus_dir)]
+    by_id = {d.doc_id: d for d in docs}
+    entities = list(entities) if entities is not None else target_entities(corpus_dir)
+    analyses = [analyze_article(d.article, rules) for d in docs]
+    events = [e for a in analyses for e in a.events]
+    # The merge decides one date per happening told by several articles (conflicts resolved there).
+    entries = merge_events(events, {d.doc_id: d.article for d in docs})
+    chosen: dict[tuple[str, int, int], TimeValue] = {}
+    for entry in entries:
+        for s in entry.sources:
+            chosen[(s.article_id, s.quote_start, s.date_start)] = entry.when
+
+    # Event tokens of every dated clause, per (document, sentence).
+    dated: dict[tuple[str, int], list[tuple[Event, list[Token]]]] = defaultdict(list)
+    for e in events:
+        doc = by_id[e.article_id]
+        when = chosen.get((e.article_id, e.quote_start, e.mention.start), e.when)
+        e = e.model_copy(update={"when": when})
+        text = doc.article.text
+        left, right = clause_around(text, (e.quote_start, e.quote_end), e.mention.start, e.mention.end, er)
+        toks = doc.tokens_in(left, right)
+        heads = predicates(toks, (e.mention.start, e.mention.end), per_clause)
+        if not heads:
+            continue
+        dated[(doc.doc_id, heads[0].sentence)].append((e, heads))
+
+    out: dict[str, Timeline] = {}
+    for entity in entities:
+        pattern = entity_patterns(entity)
+        cands: dict[str, Candidate] = {}
+        for doc in docs:
+            sentences = sorted({t.sentence for t in doc.tokens})
+            for s in sentences:
+                toks = doc.sentence_tokens(s)
+                stext = doc.article.text[toks[0].start:toks[-1].end] if toks else ""
+                if not pattern.search(stext) or s == 1:
+                    continue
+                if (doc.doc_id, s) in dated:
+                    for e, heads in dated[(doc.doc_id, s)]:
+                        for h in heads:
+                            cands.setdefault(doc.event_id(h), Candidate(doc.event_id(h), doc.doc_id, s, anchor_of(e.when), "date"))
+                elif dct_fallback and doc.article.date and not _FUTURE.search(stext):
+                    ent = pattern.search(stext)
+                    after = [t for t in toks if t.start >= ent.end()] if ent else toks
+                    heads = predicates(after or toks, limit=1, nouns=s == 0)
+                    for h in heads:
+                        cands.setdefault(doc.event_id(h), Candidate(doc.event_id(h), doc.doc_id, s, doc.article.date.isoformat(), "dct"))
+        out[entity] = order_candidates(cands.values())
+    return out
+
+
+def order_candidates(cands: Iterable[Candidate]) -> Timeline:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for c in cands:
+        groups[c.anchor].append(c.event_id)
+    return [(a, sorted(groups[a], key=_event_sort)) for a in sorted(groups, key=anchor_sort_key) if a != UNKNOWN] + \
+        ([(UNKNOWN, sorted(groups[UNKNOWN], key=_event_sort))] if UNKNOWN in groups else [])
+
+
+def _event_sort(event_id: str) -> tuple:
+    doc, sent, word = event_id.split("-", 2)
+    return (int(doc) if doc.isdigit() else 0, doc, int(sent) if sent.isdigit() else 0, word)
+
+
+# --------------------------------------------------------------------------- the task's file format
+
+def entity_file_name(entity: str) -> str:
+    """As in TimeLines_Gold_Standard/: lower case, spaces to underscores ("Boeing 777" -> boeing_777.txt)."""
+    return re.sub(r"[^\w.-]+", "_", entity.strip().lower()) + ".txt"
+
+
+def format_timeline(entity: str, timeline: Timeline) -> str:
+    """First line the entity; then ORDER<TAB>ANCHOR<TAB>EVENT[<TAB>EVENT...], one event per line
+    (the gold puts coreferent mentions on one line; our events are separate mentions). Unanchored
+    events get position 0 and XXXX-XX-XX; anchored positions count from 1 in time order."""
+    lines = [entity]
+    order = 0
+    for anchor, events in timeline:
+        position = 0 if anchor == UNKNOWN else (order := order + 1)
+        lines += [f"{position}\t{anchor}\t{e}" for e in events]
+    return "\n".join(lines) + "\n"
+
+
+def write_timelines(timelines: dict[str, Timeline], out_dir: Path | str) -> list[Path]:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for entity, timeline in timelines.items():
+        path = out_dir / entity_file_name(entity)
+        path.write_text(format_timeline(entity, timeline), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    position: int
+    anchor: str
+    events: tuple[str, ...]  # coreferent mentions of one event
+
+
+def read_timeline(path: Path | str) -> tuple[str, list[TimelineRow]]:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    entity = lines[0].strip() if lines else ""
+    rows = []
+    for ln in lines[1:]:
+        cells = [c.strip() for c in ln.split("\t") if c.strip()]
+        if len(cells) < 3 or not re.fullmatch(r"-?\d+", cells[0]):
+            continue
+        rows.append(TimelineRow(int(cells[0]), normalize_anchor(cells[1]), tuple(cells[2:])))
+    return entity, rows
+
+
+# --------------------------------------------------------------------------- scoring
+
+Relation = tuple[str, str, str]  # (x, "BEFORE" | "SIMULTANEOUS", y); SIMULTANEOUS with x < y
+
+
+@dataclass(frozen=True)
+class Graph:
+    closure: frozenset[Relation]
+    reduced: frozenset[Relation]
+
+
+def _sim(a: str, b: str) -> Relation:
+    return (a, "SIMULTANEOUS", b) if a < b else (b, "SIMULTANEOUS", a)
+
+
+def timeline_graph(rows: Sequence[TimelineRow], unordered: bool = True) -> Graph:
+    """The timeline as a temporal graph: its closure and a canonical reduced (core) graph.
+
+    Nodes are event mentions ("e:DOC-S-WORD") and anchors ("t:YYYY-MM-DD"). Every event is
+    SIMULTANEOUS with its anchor; events of one position are SIMULTANEOUS; every event of a
+    position is BEFORE every event of the next position. Position 0 holds events that are not
+    ordered: with ``unordered`` (default, the strict reading) they are SIMULTANEOUS with the
+    XXXX-XX-XX anchor -- and so with one another -- and ordered with nothing else; without it they
+    are left out of the graph. Mentions on one line are one event: SIMULTANEOUS.
+
+    Closure: SIMULTANEOUS partitions the nodes into classes; classes of positions are totally
+    ordered. Reduced graph: inside a class, each event SIMULTANEOUS with the class's anchor (the
+    links the task's conversion writes; event-event links are implied by them), or with the
+    class's first event when it has no anchor; between consecutive positions one BEFORE link, from
+    the earlier class's representative (its anchor, else first event) to the later one's.
+    """
+    classes: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for row in rows:
+        if row.position == 0 and not unordered:
+            continue
+        key = (row.position, "")
+        classes[key].update(f"e:{e}" for e in row.events)
+        if row.anchor != UNKNOWN or row.position == 0:
+            classes[key].add(f"t:{row.anchor}")
+    closure: set[Relation] = set()
+    reduced: set[Relation] = set()
+    ordered = sorted(k for k in classes if k[0] > 0)
+    reps: dict[tuple[int, str], str] = {}
+    for key, members in classes.items():
+        nodes = sorted(members)
+        for i, a in enumerate(nodes):
+            for b in nodes[i + 1:]:
+                closure.add(_sim(a, b))
+        anchors = [n for n in nodes if n.startswith("t:")]
+        rep = anchors[0] if anchors else nodes[0]
+        reps[key] = rep
+        reduced.update(_sim(rep, n) for n in nodes if n != rep)
+    for i, ki in enumerate(ordered):
+        for kj in ordered[i + 1:]:
+            closure.update((a, "BEFORE", b) for a in classes[ki] for b in classes[kj])
+        if i + 1 < len(ordered):
+            reduced.add((reps[ki], "BEFORE", reps[ordered[i + 1]]))
+    return Graph(frozenset(closure), frozenset(reduced))
+
+
+@dataclass(frozen=True)
+class Score:
+    entity: str
+    p_num: int    # |Sys- & Gold+|
+    p_den: int    # |Sys-|
+    r_num: int    # |Gold- & Sys+|
+    r_den: int    # |Gold-|
+
+    @property
+    def precision(self) -> float:
+        return self.p_num / self.p_den if self.p_den else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.r_num / self.r_den if self.r_den else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True)
+class Report:
+    entities: list[Score]
+    micro: Score
+    macro_p: float
+    macro_r: float
+    macro_f1: float
+
+
+def score_rows(entity: str, system: Sequence[TimelineRow], gold: Sequence[TimelineRow], unordered: bool = True) -> Score:
+    s = timeline_graph(system, unordered)
+    g = timeline_graph(gold, unordered)
+    return Score(entity, len(s.reduced & g.closure), len(s.reduced), len(g.reduced & s.closure), len(g.reduced))
+
+
+def score(system_dir: Path | str, gold_dir: Path | str, unordered: bool = True) -> Report:
+    """Per-entity and micro/macro temporal-awareness P/R/F1 of every gold timeline (a missing system file scores 0)."""
+    system_dir, gold_dir = Path(system_dir), Path(gold_dir)
+    scores = []
+    for gold_path in sorted(gold_dir.glob("*.txt")):
+        entity, gold = read_timeline(gold_path)
+        sys_path = system_dir / gold_path.name
+        system = read_timeline(sys_path)[1] if sys_path.exists() else []
+        scores.append(score_rows(entity or gold_path.stem, system, gold, unordered))
+    micro = Score("micro", *(sum(getattr(s, f) for s in scores) for f in ("p_num", "p_den", "r_num", "r_den")))
+    n = len(scores) or 1
+    return Report(scores, micro, sum(s.precision for s in scores) / n, sum(s.recall for s in scores) / n,
+                  sum(s.f1 for s in scores) / n)
+
+
+def format_report(report: Report) -> str:
+    lines = [f"{'entity':32} {'P':>6} {'R':>6} {'F1':>6}   Sys-&Gold+/Sys-  Gold-&Sys+/Gold-"]
+    for s in report.entities:
+        lines.append(f"{s.entity[:32]:32} {100 * s.precision:6.2f} {100 * s.recall:6.2f} {100 * s.f1:6.2f}"
+                     f"   {s.p_num:>5}/{s.p_den:<8} {s.r_num:>5}/{s.r_den}")
+    m = report.micro
+    lines.append(f"{'micro (official)':32} {100 * m.precision:6.2f} {100 * m.recall:6.2f} {100 * m.f1:6.2f}"
+                 f"   {m.p_num:>5}/{m.p_den:<8} {m.r_num:>5}/{m.r_den}")
+    lines.append(f"{'macro':32} {100 * report.macro_p:6.2f} {100 * report.macro_r:6.2f} {100 * report.macro_f1:6.2f}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- command line
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m timeline.semeval", description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus_dir", type=Path)
+    ap.add_argument("--out", type=Path, required=True, help="folder for one timeline file per entity")
+    ap.add_argument("--entity", action="append", help="target entity (repeatable); default: the corpus's list")
+    ap.add_argument("--gold", type=Path, help="gold timelines folder; default: found next to the corpus")
+    ap.add_argument("--no-score", action="store_true")
+    ap.add_argument("--ordered-only", action="store_true", help="score without position-0 (unordered) events")
+    ap.add_argument("--no-dct-fallback", action="store_true", help="only events dated by a date phrase")
+    args = ap.parse_args(argv)
+    entities = args.entity or target_entities(args.corpus_dir)
+    if not entities:
+        print("no target entities: give --entity", file=sys.stderr)
+        return 2
+    timelines = build_entity_timelines(args.corpus_dir, entities, dct_fallback=not args.no_dct_fallback)
+    written = write_timelines(timelines, args.out)
+    print(f"wrote {len(written)} timeline(s) to {args.out}")
+    gold = args.gold or gold_dir_for(args.corpus_dir)
+    if gold and not args.no_score:
+        if args.entity:  # score only the asked entities
+            import shutil
+            import tempfile
+            tmp = Path(tempfile.mkdtemp())
+            for e in entities:
+                if (gold / entity_file_name(e)).exists():
+                    shutil.copy(gold / entity_file_name(e), tmp / entity_file_name(e))
+            gold = tmp
+        print(format_report(score(args.out, gold, unordered=not args.ordered_only)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
