@@ -16,7 +16,7 @@ from pathlib import Path
 from timeline.gazetteer import Gazetteer, load_gazetteer
 from timeline.models import Article, Event, EventStatus, Mention, Precision, TimeValue, TimexType
 from timeline.temporal.context import SentenceIndex, in_quotation, sentence_spans
-from timeline.temporal.rules import Rules
+from timeline.temporal.rules import Rules, Table
 
 DATA = Path(__file__).parent / "data"
 TITLE_WORDS = 14
@@ -26,6 +26,7 @@ _LEADING_PREP = re.compile(r"(?:\b(?:on|in|at|by|since|from|until|during|of|earl
 _REDUCED_CLAUSE = re.compile(r"[\s,;:—–-]*(?:that|which|who)?\s*(?:(?:it|he|she|they|we)\s+)?(?:\w+ly\s+)?\w+ed\b", re.IGNORECASE)
 _DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her|our)\b", re.IGNORECASE)
 _SEGMENT_LEAD = re.compile(r"[\s,;:”\"]*")
+_NAME_RUN = re.compile(r"(?<![\w'’.-])[A-Z][\w’'.-]*[\w](?:\s+(?:(?:of|de|da|al|bin|von|van|der|la|le)\s+)?[A-Z][\w’'.-]*[\w])*")
 _NAME = re.compile(r"(?<![\w'’])[A-Z][\w’'.-]*[\w]")
 _PARTICIPLE_START = re.compile(r"[\s,;:—–-]*[a-z]+ing\b")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,]+\s*[-–—]+\s*")
@@ -41,6 +42,7 @@ class EventRules:
     scheduled: re.Pattern[str]
     reported: re.Pattern[str]
     stopwords: frozenset[str]
+    date_words: frozenset[str]
     honorific: re.Pattern[str]
     gazetteer: Gazetteer
 
@@ -64,6 +66,7 @@ def load_event_rules(lang: str = "en") -> EventRules:
         scheduled=_words_regex(data["scheduled"]),
         reported=_words_regex(data["reported"]),
         stopwords=frozenset(data["stopwords"]),
+        date_words=frozenset(data["date_words"]),
         # "[Chinese] President " before a capitalized name; the demonym goes with the office
         honorific=re.compile(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"),
         gazetteer=load_gazetteer(),
@@ -246,7 +249,8 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, even
             if key in seen or (when.instant and same_sentence_instant):
                 continue
             seen.add(key)
-            events.append(_event(article, mention, when, sentence, clause, er, sentences.before(mention.start)))
+            events.append(_event(article, mention, when, sentence, clause, er, sentences.before(mention.start),
+                                 rules.tables.get("holiday")))
     return events
 
 
@@ -257,7 +261,7 @@ def _skip_word(text: str, pos: int) -> int:
 
 
 def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[int, int],
-           clause: tuple[int, int], er: EventRules, previous: tuple[int, int] | None) -> Event:
+           clause: tuple[int, int], er: EventRules, previous: tuple[int, int] | None, occasions: Table | None) -> Event:
     text = article.text
     clause_text = text[clause[0]:clause[1]]
     sentence_text = text[sentence[0]:sentence[1]]
@@ -279,7 +283,37 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
         terms=sorted(set(content_terms(date_free, er))),
         context=sorted(set(content_terms(around, er))),
         names=_names(text, clause, sentence[0], er),
+        actors=_actors(text, sentence, er, occasions),
     )
+
+
+def _actors(text: str, sentence: tuple[int, int], er: EventRules, occasions: Table | None = None) -> list[str]:
+    """Runs of capitalized words ("Vladimir Putin", "Shanghai Cooperation Organization"), without office
+    titles or leading demonyms, that are not a place, a named day, a date word or a quote's first word."""
+    aliases = er.gazetteer.by_alias
+    found: list[str] = []
+    for m in _NAME_RUN.finditer(text, sentence[0], sentence[1]):
+        words = er.honorific.sub("", m.group(0)).split()
+        while words and (words[0].lower() in er.stopwords or _is_demonym(words[0], aliases)):
+            words = words[1:]
+        run = " ".join(words).removesuffix("’s").removesuffix("'s")
+        if (not run or run in aliases or any(w.lower() in er.date_words for w in words)
+                or (occasions is not None and occasions.get(run))
+                or (len(words) == 1 and ("-" in run or _opens_sentence(text, m.start(), sentence[0])))
+                or any(w.isupper() and len(w) > 4 for w in words)):  # shouted headings ("JOINT STATEMENT")
+            continue
+        found.append(run)
+    return list(dict.fromkeys(found))
+
+
+def _is_demonym(word: str, aliases: dict[str, tuple[str, str, str | None]]) -> bool:
+    entry = aliases.get(word.removesuffix("’s").removesuffix("'s"))
+    return entry is not None and entry[0] != word
+
+
+def _opens_sentence(text: str, pos: int, sentence_start: int) -> bool:
+    """At the start of the sentence or of a quotation inside it: capitalized for grammar, not a name."""
+    return pos == sentence_start or text[max(sentence_start, pos - 2):pos].strip() in ("“", '"', "‘", "(")
 
 
 def _names(text: str, clause: tuple[int, int], sentence_start: int, er: EventRules) -> list[str]:

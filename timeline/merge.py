@@ -193,10 +193,12 @@ def _entry(group: list[Event], articles: dict[str, Article], idf: dict[str, floa
     status = _status({e.status for e in events})
     best = _best_title(supporting, idf, status)
     places = list(dict.fromkeys(p for e in events for p in e.places))
+    mentions = Counter(a for e in events for a in dict.fromkeys(e.actors))
+    actors = sorted(mentions, key=lambda a: (-mentions[a], a))[:8]
     n_sources = len({e.article_id for e in events})
     salience = round(n_sources / max(n_articles, 1) + 0.1 * (status == EventStatus.HAPPENED), 4)
     return Entry(
-        uid=_uid(events, articles, chosen), when=when, title=best.title, status=status, places=places,
+        uid=_uid(events, articles, chosen), when=when, title=best.title, status=status, places=places, actors=actors,
         sources=[_source(e, articles[e.article_id]) for e in events], conflict=conflict, salience=salience,
     )
 

@@ -156,7 +156,8 @@ class Event(_Model):
     places: list[str] = Field(default_factory=list)
     terms: list[str] = Field(default_factory=list, description="content words of the clause, to match the same event across articles")
     context: list[str] = Field(default_factory=list, description="content words and names of the sentence and the one before it")
-    names: list[str] = Field(default_factory=list, description="capitalized names in the clause that are not places (people, organizations)")
+    names: list[str] = Field(default_factory=list, description="name tokens of the clause used for matching (Xi, Putin, Red Square)")
+    actors: list[str] = Field(default_factory=list, description="people and organizations named in the sentence, as written")
 
 
 class Source(_Model):
@@ -199,6 +200,7 @@ class Entry(_Model):
     title: str
     status: EventStatus
     places: list[str] = Field(default_factory=list)
+    actors: list[str] = Field(default_factory=list, description="people and organizations named by the sources")
     sources: list[Source]
     conflict: Conflict | None = None
     salience: float = 0.0

@@ -268,8 +268,11 @@ def _verb_like(tokens: Sequence[Token], i: int) -> bool:
     prev = tokens[i - 1].word.lower() if i > 0 else ""
     if not word.isalpha() or low in _STOP or low in _AUX or low in _NOT_VERB:
         return False
-    if word[:1].isupper() and i > 0 and tokens[i - 1].sentence == tokens[i].sentence:
-        return False  # a name inside the sentence
+    if word[:1].isupper() and (i > 0 or low not in _IRREGULAR and not low.endswith(("ed", "es"))):
+        if i > 0 or not low.endswith("ing") or len(tokens) < 2 or tokens[1].word[:1].isupper():
+            return False  # a name ("Boeing"), unless a sentence-initial participle: "Citing delays, ..."
+    if low.endswith("ly") and low not in ("fly", "apply", "rely", "supply"):
+        return False  # adverbs
     if low in _IRREGULAR:
         return True
     if low.endswith("ed") and len(low) > 4:

@@ -139,10 +139,10 @@ class _Staged:
 
 
 def _named(exc: OSError, path: Path) -> OSError:
-    """The same error naming the output file, so the CLI says "dist/timeline.ics: No space left on device"."""
-    if exc.filename and not str(exc.filename).startswith("/proc/self/fd/"):
-        return exc
-    return type(exc)(exc.errno, exc.strerror or str(exc), str(path))
+    """The same error naming the output folder and file, so the CLI prints one plain line such as
+    ``dist: cannot write timeline.ics there: No space left on device`` (not a temp file's name)."""
+    named = type(exc)(exc.errno, f"cannot write {path.name} there: {exc.strerror or exc}", str(path.parent))
+    return named
 
 
 def _stage(path: Path, data: bytes) -> _Staged:

@@ -21,8 +21,8 @@ DIGIT = "0"  # the anchor "any digit": every digit run is scanned as this key
 _COMMON = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "by", "and", "or", "for", "s", "is", "it",
                      "as", "be", "that", "this", "with", "from", "he", "she", "they", "we", "his", "her", "its"})
 # How far a match (plus its lookarounds) may reach before or after the anchor it contains.
-BACK = 100
-AHEAD = 100
+BACK = 50
+AHEAD = 60
 
 Anchors = frozenset[str]
 
@@ -161,20 +161,48 @@ class Prefilter:
 
     def windows(self, text: str, begin: int) -> dict[int, list[tuple[int, int]]]:
         n = len(text)
-        out: dict[int, list[tuple[int, int]]] = {}
+        by_group: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+        by_key = self.by_key
+        by_hit = self.by_hit
+        digits = by_key.get(DIGIT, ())
         for m in self.scan.finditer(text, begin):
+            hit = m.group()
+            group = digits if hit[0].isdigit() else by_hit.get(hit.lower(), ())
+            if not group:
+                continue
             s, e = m.span()
-            lo, hi = max(begin, s - BACK), min(n, e + AHEAD)
-            while lo > begin and not text[lo - 1].isspace():
-                lo -= 1
-            for i in self.rules_for(m.group()):
-                spans = out.get(i)
-                if spans is None:
-                    out[i] = [(lo, hi)]
-                elif lo <= spans[-1][1]:
-                    spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+            lo = s - BACK
+            if lo <= begin:
+                lo = begin
+            else:
+                while lo > begin and not text[lo - 1].isspace():
+                    lo -= 1
+            spans = by_group.get(group)
+            if spans is None:
+                by_group[group] = [(lo, e + AHEAD)]
+            elif lo <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], e + AHEAD)
+            else:
+                spans.append((lo, e + AHEAD))
+        out: dict[int, list[tuple[int, int]]] = {}
+        for group, spans in by_group.items():
+            for i in group:
+                if i in out:
+                    out[i] = _merge(out[i] + spans)
                 else:
-                    spans.append((lo, hi))
+                    out[i] = spans
         for i in self.everywhere:
             out[i] = [(begin, n)]
         return out
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans.sort()
+    merged = [spans[0]]
+    for lo, hi in spans[1:]:
+        if lo <= merged[-1][1]:
+            if hi > merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged
