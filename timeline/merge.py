@@ -27,6 +27,7 @@ NAMED_LINK = 0.20         # or: a shared name (Xi, Putin) and this much clause o
 CONFLICT_LINK = 0.50      # clause similarity for one happening reported on different days
 CONFLICT_WINDOW_DAYS = 3  # how far apart two reported days of one event may be
 INDEX_TERMS = 12          # rarest clause words and names per event used to find candidates
+POSTINGS_LIMIT = 200      # compare with at most this many earlier events per word (keeps big batches linear)
 
 
 def date_key(value: TimeValue) -> str:
@@ -36,7 +37,7 @@ def date_key(value: TimeValue) -> str:
     return value.value
 
 
-def _idf(events: list[Event]) -> dict[str, float]:
+def idf_weights(events: list[Event]) -> dict[str, float]:
     df: Counter[str] = Counter()
     for e in events:
         df.update(set(e.terms) | set(e.context) | set(e.names))
@@ -96,7 +97,7 @@ def _link_same_date(events: list[Event], idf: dict[str, float], uf: _UnionFind) 
         for i in members:
             e = events[i]
             keys = sorted(set(e.terms) | set(e.names), key=lambda t: (-idf.get(t, 0.0), t))[:INDEX_TERMS]
-            for j in sorted({j for k in keys for j in index[k]}):
+            for j in sorted({j for k in keys for j in index[k][-POSTINGS_LIMIT:]}):
                 if uf.find(i) != uf.find(j) and same_happening(e, events[j], idf):
                     uf.union(i, j)
             for k in keys:
@@ -109,22 +110,31 @@ def _day(e: Event) -> dt.date | None:
 
 def _link_conflicts(events: list[Event], idf: dict[str, float], uf: _UnionFind) -> None:
     """Join groups a few days apart whose clauses tell the same happening, from different articles
-    (one article says Xi arrived Thursday, four say Wednesday): one event with disputed dates."""
-    by_day: dict[dt.date, list[int]] = defaultdict(list)
-    for i, e in enumerate(events):
-        if (day := _day(e)) is not None:
-            by_day[day].append(i)
+    (one article says Xi arrived Thursday, four say Wednesday): one event with disputed dates.
+
+    Candidates come from an inverted index of rare clause words over a sliding window of days."""
+    dated = sorted(((d, i) for i, e in enumerate(events) if (d := _day(e)) is not None))
     articles: dict[int, set[str]] = defaultdict(set)
     for i, e in enumerate(events):
         articles[uf.find(i)].add(e.article_id)
+    index: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
+    window = dt.timedelta(days=CONFLICT_WINDOW_DAYS)
     pairs = []
-    for day, members in sorted(by_day.items()):
-        for offset in range(1, CONFLICT_WINDOW_DAYS + 1):
-            for i in members:
-                for j in by_day.get(day + dt.timedelta(days=offset), []):
-                    score = similarity(set(events[i].terms), set(events[j].terms), idf)
-                    if score >= CONFLICT_LINK:
-                        pairs.append((-score, i, j))
+    for day, i in dated:
+        keys = sorted(set(events[i].terms), key=lambda t: (-idf.get(t, 0.0), t))[:INDEX_TERMS]
+        seen: set[int] = set()
+        for k in keys:
+            for other_day, j in reversed(index[k][-POSTINGS_LIMIT:]):
+                if day - other_day > window:
+                    break
+                if other_day == day or j in seen:
+                    continue
+                seen.add(j)
+                score = similarity(set(events[i].terms), set(events[j].terms), idf)
+                if score >= CONFLICT_LINK:
+                    pairs.append((-score, j, i))
+        for k in keys:
+            index[k].append((day, i))
     for _, i, j in sorted(pairs):
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj or articles[ri] & articles[rj]:
@@ -229,7 +239,7 @@ def _link_named(events: list[Event], uf: _UnionFind) -> None:
         for root in roots:
             names = {n for i in members[root] for n in events[i].names}
             sentences = {(events[i].article_id, events[i].quote_start) for i in members[root]}
-            for other in sorted({o for n in names for o in index[n]}):
+            for other in sorted({o for n in names for o in index[n][-POSTINGS_LIMIT:]}):
                 other_sentences = {(events[i].article_id, events[i].quote_start) for i in members[other]}
                 if uf.find(other) != uf.find(root) and not sentences & other_sentences:
                     uf.union(root, other)
@@ -243,7 +253,7 @@ def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entr
     Recurring dates ("Victory Day is celebrated on May 9") are grouped by their value into context
     entries with no place in time; they sort after the dated entries."""
     placeable = [e for e in events if e.when.start is not None]
-    idf = _idf(placeable)
+    idf = idf_weights(placeable)
     uf = _UnionFind(len(placeable))
     _link_same_date(placeable, idf, uf)
     _link_conflicts(placeable, idf, uf)
@@ -253,7 +263,7 @@ def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entr
     for e in events:
         if e.when.start is None and e.status == EventStatus.RECURRING:
             recurring[e.when.value].append(e)
-    entries += [_entry(group, articles, _idf(group), len(articles)) for group in recurring.values()]
+    entries += [_entry(group, articles, idf_weights(group), len(articles)) for group in recurring.values()]
     return sorted(entries, key=sort_key)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from timeline.events import extract_events
 from timeline.ingest import ingest
-from timeline.merge import _idf, date_key, filter_entries, merge_events, same_happening
+from timeline.merge import date_key, filter_entries, idf_weights, merge_events, same_happening
 from timeline.models import Article, ArticleStatus, DateSource, Entry, Event, EventStatus, ManifestEntry, Mention, Timeline
 from timeline.temporal import Rules, find_mentions, load_rules
 
@@ -42,7 +42,7 @@ def infer_date(article: Article, dated: Sequence[Analysis], rules: Rules) -> tup
     reference = [e for a in dated for e in a.events]
     if not reference:
         return None
-    idf = _idf(reference)
+    idf = idf_weights(reference)
     by_key: dict[str, list[Event]] = {}
     for e in reference:
         by_key.setdefault(date_key(e.when), []).append(e)
@@ -62,7 +62,7 @@ def infer_date(article: Article, dated: Sequence[Analysis], rules: Rules) -> tup
     examples = "; ".join(f"“{e.mention.text}” ({e.when.value}) matches {m.article_id}" for e, m in matches[:3])
     evidence = f"inferred {candidate.isoformat()} from {count} event(s) shared with dated articles: {examples}"
     dated_article = trial.article.model_copy(update={"date_source": DateSource.INFERRED, "date_evidence": evidence})
-    return Analysis(dated_article, trial.mentions, [e for e in trial.events]), evidence
+    return Analysis(dated_article, trial.mentions, trial.events), evidence
 
 
 def _best_match(event: Event, pool: list[Event], idf: dict[str, float]) -> Event | None:
