@@ -98,12 +98,27 @@ CASES = [
     ("2025-03-03", "The deadline is 5 p.m. GMT on March 3, 2025.", "5 p.m. GMT on March 3, 2025", "2025-03-03T17:00+00:00", "minute"),
     ("2025-05-08", "The bomb exploded at 10:30 a.m. local time in Kyiv.", "10:30 a.m. local time", "2025-05-08T10:30+03:00", "minute"),
     # --- vague references and sets ---------------------------------------------------------------------
-    ("2025-05-08", "Officials are expected to meet in the coming days.", "in the coming days", "FUTURE_REF", "DATE"),
-    ("2025-05-08", "including in recent days, prompting closures", "in recent days", "PAST_REF", "DATE"),
+    # TimeML: a preposition is a signal, never part of the TIMEX3 ("in recent days" -> "recent days")
+    ("2025-05-08", "Officials are expected to meet in the coming days.", "the coming days", "FUTURE_REF", "DATE"),
+    ("2025-05-08", "including in recent days, prompting closures", "recent days", "PAST_REF", "DATE"),
     ("2025-05-08", "Currently, China is working with Russia.", "Currently", "PRESENT_REF", "DATE"),
     ("2025-05-08", "They meet every year.", "every year", "P1Y", "SET"),
     ("2025-05-08", "an annual military parade in Red Square", "annual", "P1Y", "SET"),
     ("2025-05-08", "The shop closes on Sundays.", "Sundays", "XXXX-WXX-7", "SET"),
+    # --- TimeBank conventions (TempEval-3 gold) ---------------------------------------------------------
+    # a weekday with a part of day is a DATE of that day
+    ("1999-02-06", "The Internet provider closed the site Thursday night.", "Thursday night", "1999-02-04", "day"),
+    # quarters: an ordinal quarter is the latest one begun by the article date; "the latest quarter" the last ended
+    ("1989-11-02", "It expects a fourth-quarter charge.", "fourth-quarter", "1989-Q4", "quarter"),
+    ("1998-01-26", "Profits fell in the fourth quarter.", "the fourth quarter", "1997-Q4", "quarter"),
+    ("1989-11-02", "Net fell 59% in the latest quarter.", "the latest quarter", "1989-Q3", "quarter"),
+    ("1989-11-02", "Third-quarter net was $5 million, up from $4 million a year ago.", "a year ago", "1988-Q3", "quarter"),
+    ("1989-11-02", "Third-quarter net rose. In the year-ago quarter, it earned $3 million.", "the year-ago quarter", "1988-Q3", "quarter"),
+    ("1989-11-02", "He resigned last year.", "last year", "1988", "year"),
+    # a month-day close to the article date is that occurrence, whatever the tense of the clause
+    ("1989-11-02", "The company declared a dividend payable Dec. 15.", "Dec. 15", "1989-12-15", "day"),
+    ("1989-11-02", "The current rules stay.", "current", "PRESENT_REF", "DATE"),
+    ("2025-05-08", "Talks went on during the four days.", "the four days", "P4D", "DURATION"),
     # --- extreme values -------------------------------------------------------------------------------
     ("2025-05-08", "built around 3000 BC", "3000 BC", "-2999", "year"),
     ("2025-05-08", "Rome was sacked in 410 AD.", "410 AD", "0410", "year"),
@@ -120,6 +135,12 @@ NOT_DATES = [
     ("2025-05-08", "Tariffs rose to 2025 percent.", "2025"),
     ("2025-05-08", "Ukraine’s air force claimed Russia launched bombs over Sumy in northeastern Ukraine.", "easter"),
     ("2025-05-08", "May God bless them.", "May"),
+    # TimeBank does not annotate ages, "previously", "soon" or "quarterly"
+    ("2025-05-08", "A 45-year-old man was arrested.", "year-old"),
+    ("2025-05-08", "He was 45 years old.", "years old"),
+    ("2025-05-08", "She previously worked in Kyiv.", "previously"),
+    ("2025-05-08", "Talks will resume soon.", "soon"),
+    ("2025-05-08", "It pays a quarterly dividend.", "quarterly"),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
 
 from timeline.gazetteer import Gazetteer
 from timeline.temporal.rules import LanguageData
@@ -63,29 +64,51 @@ class SentenceIndex:
         return self.spans[i] if i >= 0 else None
 
 
-def tense_near(text: str, sentence: tuple[int, int], start: int, end: int, language: LanguageData) -> str:
+@dataclass(frozen=True)
+class TenseMarkers:
+    """The tense markers of one sentence, found once and shared by all the mentions in it."""
+
+    explicit: tuple[tuple[int, int, str, bool], ...]  # (start, end, tense, participle after an auxiliary)
+    ed_verbs: tuple[tuple[int, int], ...]  # "-ed" words that may be past-tense verbs
+    generic_cue: bool
+
+
+def sentence_markers(text: str, sentence: tuple[int, int], language: LanguageData) -> TenseMarkers:
+    s_start, s_end = sentence
+    explicit = []
+    for tense, regex in (("future", language.future), ("past", language.past), ("present", language.present)):
+        for m in regex.finditer(text, s_start, s_end):
+            explicit.append((m.start(), m.end(), tense, tense == "past" and _after_auxiliary(text, s_start, m.start())))
+    ed = tuple((m.start(), m.end()) for m in _ED_VERB.finditer(text, s_start, s_end)
+               if m.group(1).lower() not in language.not_past and not _after_auxiliary(text, s_start, m.start()))
+    return TenseMarkers(tuple(explicit), ed, bool(language.generic_cue.search(text, s_start, s_end)))
+
+
+def tense_near(text: str, sentence: tuple[int, int], start: int, end: int, language: LanguageData,
+               markers: TenseMarkers | None = None) -> str:
     """past/present/future/generic from the tense marker nearest to the mention inside its sentence.
 
     Markers after the mention count too ("On Thursday, Putin said"), at a small distance penalty.
     "generic" = present tense with a recurring-date cue ("is celebrated on May 9") and no past/future marker.
+    ``markers``: the sentence's markers if already found (``sentence_markers``).
     """
-    s_start, s_end = sentence
+    if markers is None:
+        markers = sentence_markers(text, sentence, language)
     best: tuple[float, str] | None = None
     explicit: set[str] = set()
-    for tense, regex in (("future", language.future), ("past", language.past), ("present", language.present)):
-        for m in regex.finditer(text, s_start, s_end):
-            if start <= m.start() < end or (tense == "past" and _after_auxiliary(text, s_start, m.start())):
-                continue
-            explicit.add(tense)
-            best = _closer(best, _distance(m.start(), m.end(), start, end), tense)
+    for m_start, m_end, tense, after_aux in markers.explicit:
+        if start <= m_start < end or after_aux:
+            continue
+        explicit.add(tense)
+        best = _closer(best, _distance(m_start, m_end, start, end), tense)
     # A recurring-date cue ("is celebrated on May 9") wins unless an explicit past/future word says otherwise;
     # "-ed" endings do not count here since the cues themselves end in "-ed".
-    if "past" not in explicit and "future" not in explicit and language.generic_cue.search(text, s_start, s_end):
+    if "past" not in explicit and "future" not in explicit and markers.generic_cue:
         return "generic"
-    for m in _ED_VERB.finditer(text, s_start, s_end):
-        if start <= m.start() < end or m.group(1).lower() in language.not_past or _after_auxiliary(text, s_start, m.start()):
+    for m_start, m_end in markers.ed_verbs:
+        if start <= m_start < end:
             continue
-        best = _closer(best, _distance(m.start(), m.end(), start, end), "past")
+        best = _closer(best, _distance(m_start, m_end, start, end), "past")
     return best[1] if best else "present"
 
 

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from timeline.gazetteer import load_gazetteer
-from timeline.models import Mention, TimeValue, TimexType
-from timeline.temporal.context import SentenceIndex, in_quotation, local_zone, sentence_spans, tense_near
+from timeline.models import Mention, Precision, TimeValue, TimexType
+from timeline.temporal.context import SentenceIndex, TenseMarkers, in_quotation, local_zone, sentence_markers, sentence_spans, tense_near
 from timeline.temporal.resolve import Context, resolve
 from timeline.temporal.rules import Rule, Rules
 from timeline.temporal.templates import fill
@@ -75,6 +75,7 @@ class _Memory:
         self.day: dt.date | None = None
         self.month: tuple[int, int] | None = None
         self.year: int | None = None
+        self.quarter: tuple[int, int] | None = None
 
     def remember(self, value: TimeValue) -> None:
         if value.start is None or value.precision is None or value.value.startswith("XXXX"):
@@ -83,6 +84,8 @@ class _Memory:
             self.day = value.start
         if value.precision.value in ("day", "hour", "minute", "week", "month"):
             self.month = (value.start.year, value.start.month)
+        if value.precision.value == "quarter" and not value.value.startswith("FY"):
+            self.quarter = (value.start.year, (value.start.month - 1) // 3 + 1)
         self.year = value.start.year
 
 
@@ -96,18 +99,22 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
     gazetteer = load_gazetteer()
     memory = _Memory()
     mentions: list[Mention] = []
+    markers: dict[tuple[int, int], TenseMarkers] = {}
     for cand in find_candidates(text, rules, begin):
         rule, m = cand.rule, cand.match
         sentence = sentences.at(cand.start)
         forced = fill(rule.tense, m, rule, rules) if rule.tense else ""
-        tense = forced or tense_near(text, sentence, cand.start, cand.end, language)
+        if not forced and sentence not in markers:
+            markers[sentence] = sentence_markers(text, sentence, language)
+        tense = forced or tense_near(text, sentence, cand.start, cand.end, language, markers.get(sentence))
         zone = fill(rule.zone, m, rule, rules) if rule.zone else ""
         if zone == "LOCAL":
             zone = local_zone(text, sentence, begin, gazetteer) or ""
-        ctx = Context(dct, tense, memory.day, memory.month, memory.year)
+        ctx = Context(dct, tense, memory.day, memory.month, memory.year, last_quarter=memory.quarter,
+                      tense_forced=bool(forced))
         value = resolve(fill(rule.value, m, rule, rules), rule.type, ctx,
                         fill(rule.mod, m, rule, rules) if rule.mod else None, zone or None)
-        if value is None or "UNDEF" in value.value or "{" in value.value:
+        if value is None or not value.value or "UNDEF" in value.value or "{" in value.value:
             continue
         event_when = None
         if rule.event:
@@ -119,6 +126,8 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
             anchor=_anchor_kind(rule.value, rule.type), event_when=event_when,  # type: ignore[arg-type]
             tense=tense, quoted=in_quotation(text, sentence, cand.start),
         ))
-        if not rule.name.startswith("holiday"):  # "Victory Day parade" names an occasion, not a reference time
+        # "Victory Day parade" names an occasion, not a reference time; "a year ago" said of a quarter
+        # (UNDEF-...@Q) and "the year-ago quarter" (remember = false) are comparison points.
+        if rule.remember and not rule.name.startswith("holiday") and not ("@Q" in rule.value and value.precision == Precision.QUARTER):
             memory.remember(value)
     return mentions

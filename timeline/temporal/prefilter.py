@@ -2,15 +2,14 @@
 
 Every rule's anchors are derived from its compiled pattern (no hand-written trigger list, so a
 new rule needs no code): a set of literal strings (or "any digit") such that every match of the
-rule contains at least one of them. One scan of the text with a trie-shaped regex of all anchors
-finds where they occur; a rule then runs only on short windows around its own anchors' hits.
+rule contains at least one of them. One scan of the text's words finds where they occur; a rule
+then runs only on short windows around its own anchors' hits.
 A rule whose anchors cannot be derived (no required literal) runs over the whole text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
 from typing import Iterable
@@ -25,13 +24,15 @@ BACK = 50
 AHEAD = 60
 
 Anchors = frozenset[str]
+_WORD = re.compile(r"\w+")
 
 
 def _score(anchors: Anchors) -> float:
     def one(a: str) -> float:
         if a == DIGIT:
             return 2.5
-        return 0.0 if a.strip(" .") in _COMMON else min(len(a), 6)
+        word = a.lstrip("=")
+        return 0.0 if word in _COMMON else min(len(word), 6) + (0.5 if a[0] == "=" else 0)
 
     return min(one(a) for a in anchors) - 0.001 * len(anchors)
 
@@ -55,43 +56,83 @@ def _is_digit_class(items: list) -> bool:
     return ok
 
 
-def _seq(items: Iterable) -> Anchors | None:
-    """Anchors of a concatenation: the best anchor set of any one required part."""
+def _bounds(op, av, side: int) -> bool:
+    """True if this element guarantees a word boundary on its ``side`` (-1: the element is left of a
+    word, 1: right of it): a non-word character, \b, or a lookaround that refuses a word character."""
+    if op is C.AT:
+        return av in (C.AT_BOUNDARY, C.AT_BEGINNING, C.AT_BEGINNING_STRING, C.AT_END, C.AT_END_STRING)
+    if op is C.ASSERT_NOT:
+        direction, sub = av
+        return direction == side and len(sub) == 1 and sub[0][0] is C.IN and any(
+            o is C.CATEGORY and a is C.CATEGORY_WORD for o, a in sub[0][1])
+    if op is C.LITERAL:
+        return not (chr(av).isalnum() or chr(av) == "_")
+    if op is C.IN:
+        return all((o is C.CATEGORY and a is C.CATEGORY_SPACE) or (o is C.LITERAL and not (chr(a).isalnum() or a == 95))
+                   for o, a in av)
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        return av[0] >= 1 and len(av[2]) == 1 and _bounds(*av[2][0], side)
+    return False
+
+
+def _seq(items: list, left: bool = False, right: bool = False) -> Anchors | None:
+    """Anchors of a concatenation: the best anchor set of any one required part.
+
+    ``left``/``right``: the sequence is known to start/end at a word boundary. A word anchor that
+    is a whole word in every match is written "=word" (found only as that token), else "word"
+    (found inside any token).
+    """
     options: list[Anchors | None] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        if run:
-            word = "".join(run).lower()
-            if word.strip():
-                options.append(frozenset({word}))
-            run.clear()
-
-    for op, av in items:
+    k = 0
+    n = len(items)
+    while k < n:
+        op, av = items[k]
+        lb = left if k == 0 else _bounds(*items[k - 1], -1)
         if op is C.LITERAL:
-            run.append(chr(av))
+            j = k
+            while j < n and items[j][0] is C.LITERAL:
+                j += 1
+            rb = right if j == n else _bounds(*items[j], 1)
+            options.append(_literal_anchor("".join(chr(a) for _, a in items[k:j]), lb, rb))
+            k = j
             continue
-        flush()
-        options.append(_item(op, av))
-    flush()
+        rb = right if k == n - 1 else _bounds(*items[k + 1], 1)
+        options.append(_item(op, av, lb, rb))
+        k += 1
     return _best(options)
 
 
-def _item(op, av) -> Anchors | None:
+def _literal_anchor(run: str, left: bool, right: bool) -> Anchors | None:
+    """The text is scanned word by word, so a literal's anchor is its longest word part."""
+    words = list(_WORD.finditer(run.lower()))
+    if not words:
+        return None
+    w = max(words, key=lambda m: len(m.group()))
+    word = w.group()
+    if any(ch.isdigit() for ch in word):
+        return frozenset({DIGIT})
+    whole = (w.start() > 0 or left) and (w.end() < len(run) or right)
+    return frozenset({"=" + word if whole else word})
+
+
+def _item(op, av, left: bool, right: bool) -> Anchors | None:
     if op is C.SUBPATTERN:
-        return _seq(av[-1])
+        return _seq(list(av[-1]), left, right)
     if op is C.ATOMIC_GROUP:
-        return _seq(av)
+        return _seq(list(av), left, right)
     if op is C.BRANCH:
         union: set[str] = set()
         for alt in av[1]:
-            sub = _seq(alt)
+            sub = _seq(list(alt), left, right)
             if not sub:
                 return None
             union |= sub
         return frozenset(union)
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-        return _seq(av[2]) if av[0] >= 1 else None
+        if av[0] < 1:
+            return None
+        once = av[1] == 1
+        return _seq(list(av[2]), left and once, right and once)
     if op is C.IN:
         return frozenset({DIGIT}) if _is_digit_class(av) else None
     return None  # AT, ASSERT, ANY, NOT_LITERAL, group references: nothing required
@@ -107,38 +148,15 @@ def derive_anchors(pattern: str) -> Anchors | None:
     return anchors if anchors and _score(anchors) > 0 else None
 
 
-def _trie_regex(words: Iterable[str]) -> str:
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        end = "" in node
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if end:
-            return f"(?:{body})?"
-        return body
-
-    return build(trie)
-
-
-@dataclass(frozen=True)
 class Prefilter:
-    """Where each rule can match: ``windows(text, begin)`` -> {rule index: merged windows}."""
+    """Where each rule can match: ``windows(text, begin)`` -> {rule index: merged [lo, hi) windows}.
 
-    scan: re.Pattern[str]
-    by_hit: dict[str, tuple[int, ...]]  # scanned key -> indexes of the rules anchored on it or on a part of it
-    by_key: dict[str, tuple[int, ...]]  # anchor string -> indexes of the rules anchored on it
-    everywhere: tuple[int, ...]  # rules without anchors
+    The text is cut into words; a word that is a rule's anchor ("=may": the token May), or holds
+    it ("year": also "years"), puts a window around itself for that rule. Which rules a word serves is memoized per
+    word (a cache of the loaded rules, like the compiled regexes: same input, same answer).
+    """
 
-    @classmethod
-    def build(cls, anchors: list[Anchors | None]) -> "Prefilter":
+    def __init__(self, anchors: list[Anchors | None]) -> None:
         by_key: dict[str, list[int]] = {}
         everywhere = []
         for i, a in enumerate(anchors):
@@ -146,28 +164,43 @@ class Prefilter:
                 everywhere.append(i)
                 continue
             for key in a:
-                # A key with a digit in it is found by the digit scan.
-                by_key.setdefault(DIGIT if any(ch.isdigit() for ch in key) else key, []).append(i)
-        words = [k for k in by_key if k != DIGIT]
-        # The trie's optional tails are greedy, so a hit is the longest key at its position; keys
-        # inside it are credited through ``by_hit``.
-        source = "[0-9]+" + ("|" + _trie_regex(words) if words else "")
-        by_hit = {w: tuple(sorted({i for k in words if k in w for i in by_key[k]})) for w in words}
-        return cls(re.compile(source, re.IGNORECASE), by_hit, {k: tuple(v) for k, v in by_key.items()}, tuple(everywhere))
+                by_key.setdefault(key, []).append(i)
+        self.by_key = {k: tuple(v) for k, v in by_key.items()}
+        self.inside = tuple(k for k in self.by_key if k != DIGIT and k[0] != "=")
+        self.everywhere = tuple(everywhere)
+        self._memo: dict[str, tuple[int, ...]] = {}
 
-    def rules_for(self, hit: str) -> tuple[int, ...]:
-        """Rules whose anchors occur in ``hit`` (a scanned key: every key inside it counts too)."""
-        return self.by_key.get(DIGIT, ()) if hit[0].isdigit() else self.by_hit.get(hit.lower(), ())
+    @classmethod
+    def build(cls, anchors: list[Anchors | None]) -> "Prefilter":
+        return cls(anchors)
+
+    def rules_for(self, word: str) -> tuple[int, ...]:
+        """Indexes of the rules with an anchor inside ``word`` (any case)."""
+        found = self._memo.get(word)
+        if found is None:
+            low = word.lower()
+            idx: set[int] = set()
+            if any(ch.isdigit() for ch in low):
+                idx.update(self.by_key.get(DIGIT, ()))
+            idx.update(self.by_key.get("=" + low, ()))
+            for key in self.inside:
+                if key in low:
+                    idx.update(self.by_key[key])
+            found = tuple(sorted(idx))
+            if len(self._memo) > 200_000:
+                self._memo.clear()
+            self._memo[word] = found
+        return found
 
     def windows(self, text: str, begin: int) -> dict[int, list[tuple[int, int]]]:
         n = len(text)
         by_group: dict[tuple[int, ...], list[tuple[int, int]]] = {}
-        by_key = self.by_key
-        by_hit = self.by_hit
-        digits = by_key.get(DIGIT, ())
-        for m in self.scan.finditer(text, begin):
-            hit = m.group()
-            group = digits if hit[0].isdigit() else by_hit.get(hit.lower(), ())
+        memo = self._memo
+        for m in _WORD.finditer(text, begin):
+            word = m.group()
+            group = memo.get(word)
+            if group is None:
+                group = self.rules_for(word)
             if not group:
                 continue
             s, e = m.span()
@@ -177,24 +210,21 @@ class Prefilter:
             else:
                 while lo > begin and not text[lo - 1].isspace():
                     lo -= 1
+            hi = e + AHEAD
             spans = by_group.get(group)
             if spans is None:
-                by_group[group] = [(lo, e + AHEAD)]
+                by_group[group] = [(lo, hi)]
             elif lo <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], e + AHEAD)
+                spans[-1] = (spans[-1][0], hi)
             else:
-                spans.append((lo, e + AHEAD))
+                spans.append((lo, hi))
         out: dict[int, list[tuple[int, int]]] = {}
         for group, spans in by_group.items():
             for i in group:
-                if i in out:
-                    out[i] = _merge(out[i] + spans)
-                else:
-                    out[i] = spans
+                out[i] = _merge(out[i] + spans) if i in out else spans
         for i in self.everywhere:
             out[i] = [(begin, n)]
         return out
-
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     spans.sort()

@@ -31,9 +31,11 @@ class Context:
     last_month: tuple[int, int] | None = None
     last_year: int | None = None
     zone: str | None = None
+    last_quarter: tuple[int, int] | None = None  # (year, quarter) of the last mentioned quarter
+    tense_forced: bool = False  # the tense comes from the phrase itself ("last March"), not the clause
 
 
-_REF = re.compile(r"^UNDEF-(REF|LAST)-(day|week|month|quarter|year|decade|century)([+-])(\d+(?:\.\d+)?|X)(.*)$")
+_REF = re.compile(r"^UNDEF-(REF|LAST)-(day|week|month|quarter|year|decade|century)([+-])(\d+(?:\.\d+)?|X)(@Q)?(.*)$")
 _YEARLESS = re.compile(r"^UNDEF-year-(.+)$")
 _WEEKDAY = re.compile(r"^UNDEF-weekday-([1-7])(.*)$")
 _HOLIDAY = re.compile(r"^UNDEF-holiday-([^@]+)(?:@(\d{4}))?$")
@@ -249,6 +251,14 @@ def shift(base: dt.date, unit: str, n: int) -> str:
 def _anchor_for(kind: str, unit: str, ctx: Context) -> dt.date | None:
     if kind == "REF":
         return ctx.dct
+    if unit == "quarter":
+        if ctx.last_quarter:
+            return dt.date(ctx.last_quarter[0], 3 * ctx.last_quarter[1] - 2, 1)
+        if ctx.dct is None:
+            return None
+        # No quarter mentioned yet: "the quarter" of a news report is the latest one that has ended.
+        y, m = add_months(ctx.dct.year, ctx.dct.month, -3)
+        return dt.date(y, m, 1)
     if unit in ("day", "week"):
         return ctx.last_day or ctx.dct
     if unit in ("month", "quarter"):
@@ -263,7 +273,11 @@ def _anchor_for(kind: str, unit: str, ctx: Context) -> dt.date | None:
 def _resolve_date_part(value: str, ctx: Context) -> tuple[str | None, str]:
     """Resolve the date part of an underspecified value; returns (date value or None, rest such as 'T17:00')."""
     if m := _REF.match(value):
-        kind, unit, sign, amount, rest = m.groups()
+        kind, unit, sign, amount, by_quarter, rest = m.groups()
+        if by_quarter and ctx.last_quarter and unit == "year" and amount.isdigit():
+            # "a year ago" in a report about a quarter: the same quarter a year before (TimeBank).
+            n = int(amount) * (-1 if sign == "-" else 1)
+            return f"{ctx.last_quarter[0] + n:04d}-Q{ctx.last_quarter[1]}", rest
         anchor = _anchor_for(kind, unit, ctx)
         if anchor is None:
             return None, rest
@@ -317,11 +331,17 @@ def _pick_holiday(spec: str, ctx: Context) -> str | None:
     return min(options, key=lambda d: abs((d - ctx.dct).days)).isoformat()
 
 
-def _near_year(dct: dt.date, month: int, day: int) -> int | None:
-    """The year whose month/day lies within NEAR_DAYS of the article date, if any ("the May 9 parade")."""
+# A written month and day this close to the article date is that occurrence whatever the tense:
+# news dates events in the coming weeks in past-tense sentences ("declared a dividend payable Dec. 15").
+MONTH_DAY_NEAR_DAYS = 60
+MONTH_NEAR = 1  # months
+
+
+def _near_year(dct: dt.date, month: int, day: int, near: int = NEAR_DAYS) -> int | None:
+    """The year whose month/day lies within ``near`` days of the article date, if any ("the May 9 parade")."""
     for year in (dct.year, dct.year - 1, dct.year + 1):
         try:
-            if abs((dt.date(year, month, day) - dct).days) <= NEAR_DAYS:
+            if abs((dt.date(year, month, day) - dct).days) <= near:
                 return year
         except ValueError:
             return None
@@ -332,18 +352,25 @@ def _pick_yearless(part: str, ctx: Context) -> str | None:
     assert ctx.dct is not None
     if m := re.fullmatch(r"(\d\d)-(\d\d)", part):
         month, day = int(m[1]), int(m[2])
-        year = _near_year(ctx.dct, month, day) or pick_year(ctx.dct, month, day, ctx.tense)
+        year = (None if ctx.tense_forced else _near_year(ctx.dct, month, day, MONTH_DAY_NEAR_DAYS)) \
+            or pick_year(ctx.dct, month, day, ctx.tense)
         return f"{year:04d}-{month:02d}-{day:02d}"
     if m := re.fullmatch(r"(\d\d)", part):
         month = int(m[1])
-        year = pick_year(ctx.dct, month, 15 if month != ctx.dct.month else ctx.dct.day, ctx.tense)
+        # A month next to the article's month is that one whatever the tense ("in February" in January).
+        near = [y for y in (ctx.dct.year, ctx.dct.year - 1, ctx.dct.year + 1)
+                if not ctx.tense_forced and abs((y * 12 + month) - (ctx.dct.year * 12 + ctx.dct.month)) <= MONTH_NEAR]
+        year = near[0] if near else pick_year(ctx.dct, month, 15 if month != ctx.dct.month else ctx.dct.day, ctx.tense)
         return f"{year:04d}-{month:02d}"
     if part in _SEASON_MONTHS:
         start, _ = _SEASON_MONTHS[part]
         return f"{pick_year(ctx.dct, (start - 1) % 12 + 1, 21, ctx.tense):04d}-{part}"
     if m := re.fullmatch(r"Q([1-4])", part):
+        # News reports a quarter once it has begun: the latest quarter q that started on or before the
+        # article date ("fourth-quarter charge" in November is this year's, in January last year's).
         q = int(m[1])
-        year = pick_year(ctx.dct, 3 * q - 1, 15, ctx.tense)
+        started = (3 * q - 2, 1) <= (ctx.dct.month, ctx.dct.day)
+        year = ctx.dct.year if started or ctx.tense == "future" else ctx.dct.year - 1
         return f"{year:04d}-Q{q}"
     return None
 

@@ -51,6 +51,7 @@ class Rule:
     event: str = ""
     examples: tuple[tuple[str, str, str], ...] = ()
     group_tables: dict[str, str] = field(default_factory=dict)
+    remember: bool = True  # False: later anaphora must not anchor on this mention
     anchors: frozenset[str] | None = None  # derived from the pattern (see prefilter.py); None = run everywhere
 
 
@@ -157,7 +158,7 @@ def _compile_rule(index: int, raw: dict, macros: dict[str, str], tables: dict[st
         raise RuleError(f"{where}: each example is [text, article date, expected value]")
     return Rule(index, name, regex, timex_type, raw["value"], raw.get("mod", ""), raw.get("zone", ""),
                 raw.get("tense", ""), raw.get("event", ""), examples, group_tables,  # type: ignore[arg-type]
-                derive_anchors(source))
+                bool(raw.get("remember", True)), derive_anchors(source))
 
 
 def _word_set_regex(words: list[str]) -> re.Pattern[str]:
