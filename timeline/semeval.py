@@ -262,29 +262,38 @@ _FUTURE = re.compile(r"\b(?:will|would|shall|plans?\s+to|planned\s+to|expects?\s
                      r"going\s+to|intends?\s+to|scheduled\s+to|could|might|may)\b", re.IGNORECASE)
 
 
+_ANAPHOR = re.compile(r"(?:It|He|She|The\s+(?:company|plane|aircraft|airline|jet|airliner|manufacturer|carrier|firm|device|phone))\b")
+
+
 def _verb_like(tokens: Sequence[Token], i: int) -> bool:
+    """Does the token look like a predicate? ``tokens`` is the whole sentence (context needs it)."""
     word = tokens[i].word
     low = word.lower()
     prev = tokens[i - 1].word.lower() if i > 0 else ""
+    nxt = tokens[i + 1].word.lower() if i + 1 < len(tokens) else ""
     if not word.isalpha() or low in _STOP or low in _AUX or low in _NOT_VERB:
         return False
-    if word[:1].isupper() and (i > 0 or low not in _IRREGULAR and not low.endswith(("ed", "es"))):
-        if i > 0 or not low.endswith("ing") or len(tokens) < 2 or tokens[1].word[:1].isupper():
-            return False  # a name ("Boeing"), unless a sentence-initial participle: "Citing delays, ..."
+    if word[:1].isupper():
+        # a name ("Boeing unveiled"), unless a sentence-initial participle: "Citing delays, Airbus ..."
+        participle = i == 0 and low.endswith("ing") and nxt[:1].islower() and not (nxt in _IRREGULAR or nxt.endswith("ed"))
+        if not participle:
+            return False
+        return True
     if low.endswith("ly") and low not in ("fly", "apply", "rely", "supply"):
         return False  # adverbs
     if low in _IRREGULAR:
         return True
     if low.endswith("ed") and len(low) > 4:
         return True
-    if low.endswith("ing") and len(low) > 5 and (prev in _AUX or i == 0 or tokens[i - 1].word == ","):
+    if low.endswith("ing") and len(low) > 5 and (prev in _AUX or prev == ","):
         return True
     if prev in _AUX or prev == "to":
-        return len(low) > 2 and low not in ("be", "a", "an", "the")
-    # "-s" finite verb after a subject-like word (a name, a pronoun, a plural-less noun): "Boeing launches"
+        return len(low) > 2
+    # "-s" finite verb after a subject-like word (a name, a pronoun): "Boeing launches", "it plans"
     if low.endswith("s") and not low.endswith(("ss", "us", "is")) and len(low) > 4 and i > 0:
         p = tokens[i - 1].word
-        return p[:1].isupper() or p.lower() in ("it", "he", "she", "company", "airline", "firm", "manufacturer")
+        return (p[:1].isupper() or p.lower() in ("it", "he", "she", "company", "airline", "firm", "manufacturer")) \
+            and not nxt[:1].isupper()
     return False
 
 
@@ -293,12 +302,17 @@ def _event_noun(word: str) -> bool:
     return word.isalpha() and (low in _EVENT_NOUNS or bool(_EVENT_NOUN.match(low))) and low not in ("national", "international", "several", "general", "final", "total", "official", "future", "nature")
 
 
-def predicates(tokens: Sequence[Token], skip: tuple[int, int] = (0, 0), limit: int = 2, nouns: bool = True) -> list[Token]:
-    """Event tokens of a clause by word shape: verbs first (in text order), then event nouns."""
-    verbs = [t for i, t in enumerate(tokens) if not (skip[0] <= t.start < skip[1]) and _verb_like(tokens, i)]
+def predicates(sentence: Sequence[Token], span: tuple[int, int], skip: Sequence[tuple[int, int]] = (),
+               limit: int = 2, nouns: bool = True) -> list[Token]:
+    """Event tokens of the clause ``span`` of a sentence by word shape: verbs first (text order), then
+    event nouns; tokens inside ``skip`` (the date phrase, the entity's name) are never chosen."""
+    def usable(t: Token) -> bool:
+        return span[0] <= t.start < span[1] and not any(a <= t.start < b for a, b in skip)
+
+    verbs = [t for i, t in enumerate(sentence) if usable(t) and _verb_like(sentence, i)]
     out = verbs[:limit]
     if nouns and len(out) < limit:
-        out += [t for t in tokens if not (skip[0] <= t.start < skip[1]) and _event_noun(t.word) and t not in out][: limit - len(out)]
+        out += [t for t in sentence if usable(t) and _event_noun(t.word) and t not in out][: limit - len(out)]
     return out
 
 
@@ -351,7 +365,7 @@ class Candidate:
 
 
 def build_entity_timelines(corpus_dir: Path | str, entities: Iterable[str] | None = None, *,
-                           dct_fallback: bool = True, per_clause: int = 2) -> dict[str, Timeline]:
+                           dct_fallback: bool = True, per_clause: int = 1) -> dict[str, Timeline]:
     """Entity -> [(anchor, [event ids])] from the raw CAT documents of a corpus (Track A)."""
     from timeline.events import clause_around, load_event_rules
     from timeline.merge import merge_events
@@ -380,8 +394,9 @@ def build_entity_timelines(corpus_dir: Path | str, entities: Iterable[str] | Non
         e = e.model_copy(update={"when": when})
         text = doc.article.text
         left, right = clause_around(text, (e.quote_start, e.quote_end), e.mention.start, e.mention.end, er)
-        toks = doc.tokens_in(left, right)
-        heads = predicates(toks, (e.mention.start, e.mention.end), per_clause)
+        first = doc.token_at(e.quote_start)
+        sentence = doc.sentence_tokens(first.sentence) if first else []
+        heads = predicates(sentence, (left, right), [(e.mention.start, e.mention.end)], per_clause)
         if not heads:
             continue
         dated[(doc.doc_id, heads[0].sentence)].append((e, heads))
@@ -392,19 +407,21 @@ def build_entity_timelines(corpus_dir: Path | str, entities: Iterable[str] | Non
         cands: dict[str, Candidate] = {}
         for doc in docs:
             sentences = sorted({t.sentence for t in doc.tokens})
+            about = bool(pattern.search(doc.article.title or ""))  # the headline names it: "It", "The plane" refer to it
             for s in sentences:
                 toks = doc.sentence_tokens(s)
                 stext = doc.article.text[toks[0].start:toks[-1].end] if toks else ""
-                if not pattern.search(stext) or s == 1:
+                if s == 1 or not (pattern.search(stext) or (about and _ANAPHOR.match(stext))):
                     continue
                 if (doc.doc_id, s) in dated:
                     for e, heads in dated[(doc.doc_id, s)]:
                         for h in heads:
                             cands.setdefault(doc.event_id(h), Candidate(doc.event_id(h), doc.doc_id, s, anchor_of(e.when), "date"))
                 elif dct_fallback and doc.article.date and not _FUTURE.search(stext):
-                    ent = pattern.search(stext)
-                    after = [t for t in toks if t.start >= ent.end()] if ent else toks
-                    heads = predicates(after or toks, limit=1, nouns=s == 0)
+                    base = toks[0].start
+                    names = [(base + m.start(), base + m.end()) for m in pattern.finditer(stext)] or \
+                        [(base + m.start(), base + m.end()) for m in [_ANAPHOR.match(stext)] if m]
+                    heads = predicates(toks, (names[0][1], toks[-1].end), names, limit=1, nouns=s == 0)
                     for h in heads:
                         cands.setdefault(doc.event_id(h), Candidate(doc.event_id(h), doc.doc_id, s, doc.article.date.isoformat(), "dct"))
         out[entity] = order_candidates(cands.values())
