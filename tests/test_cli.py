@@ -17,7 +17,7 @@ def runner():
     return CliRunner()
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["annotate"], ["eval"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["annotate"], ["eval"], ["eval-timeline"]])
 def test_every_command_has_help(runner, command):
     result = runner.invoke(main, [*command, "--help"])
     assert result.exit_code == 0

@@ -118,6 +118,7 @@ def main() -> None:
       timeline build --format ics -o - > news.ics
       timeline annotate article.txt --date 2025-05-08 --format jsonl
       timeline eval path/to/gold-timeml/
+      timeline eval-timeline path/to/semeval-corpus/ --out timelines/
 
     Run "timeline COMMAND --help" for the options of each command.
     """
@@ -255,3 +256,35 @@ def eval_command(gold_dir: Path, errors: bool, limit: int | None, debug: bool) -
     from timeline.evaluate import evaluate, format_report
 
     click.echo(format_report(evaluate(gold_dir, limit=limit), errors=errors))
+
+
+@main.command(name="eval-timeline")
+@click.argument("corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for the system timelines, one file per entity in the task's format.")
+@click.option("--entity", "entities", multiple=True, help="Target entity (repeat for several); default: the corpus's list.")
+@click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Folder of gold timelines; default: found next to the corpus.")
+@click.option("--ordered-only", is_flag=True, help="Score without the gold's unordered (position 0) events.")
+@click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
+@handle_errors
+def eval_timeline(corpus_dir: Path, out_dir: Path, entities: tuple[str, ...], gold: Path | None,
+                  ordered_only: bool, debug: bool) -> None:
+    """Build entity timelines from SemEval-2015 Task 4 articles and score them (Track A, raw text).
+
+    CORPUS_DIR is a corpus of the task (CAT XML articles, its target-entity list and, next to it,
+    the gold timelines). Writes one timeline per entity to --out in the task's own format, so the
+    official scorer can read them too, and prints precision, recall and F1 (temporal awareness).
+    """
+    from timeline.semeval import main as semeval_main
+
+    argv = [str(corpus_dir), "--out", str(out_dir)]
+    for entity in entities:
+        argv += ["--entity", entity]
+    if gold is not None:
+        argv += ["--gold", str(gold)]
+    if ordered_only:
+        argv.append("--ordered-only")
+    code = semeval_main(argv)
+    if code:
+        raise UserError("no target entities found in the corpus: give them with --entity")

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from timeline.models import (
     PRECISION_RANK, Article, Conflict, DateClaim, Entry, Event, EventStatus, Precision, Source, TimeValue,
@@ -26,8 +27,10 @@ MIXED_LINK = 0.30         # or: mean of clause and sentence similarity
 NAMED_LINK = 0.20         # or: a shared name (Xi, Putin) and this much clause or sentence similarity
 CONFLICT_LINK = 0.50      # clause similarity for one happening reported on different days
 CONFLICT_WINDOW_DAYS = 3  # how far apart two reported days of one event may be
-INDEX_TERMS = 12          # rarest clause words and names per event used to find candidates
-POSTINGS_LIMIT = 200      # compare with at most this many earlier events per word (keeps big batches linear)
+INDEX_TERMS = 6           # rarest clause words per event used (with its names) to find candidates
+CONFLICT_KEYS = 4         # rarest clause words used to find the same happening on other days
+POSTINGS_LIMIT = 64       # compare with at most this many earlier events per word (keeps big batches linear)
+CANDIDATES = 24           # and with at most this many events per event, those sharing the most words first
 
 
 def date_key(value: TimeValue) -> str:
@@ -54,15 +57,49 @@ def similarity(a: set[str], b: set[str], idf: dict[str, float]) -> float:
     return shared / norm if norm else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class _Features:
+    """An event's word sets and their weights, computed once per merge (not once per comparison)."""
+
+    terms: frozenset[str]
+    context: frozenset[str]
+    names: frozenset[str]
+    terms_norm: float
+    context_norm: float
+    sentence: tuple[str, int]
+    rare: tuple[str, ...]  # index keys: the rarest clause words
+
+
+def _features(e: Event, w2: dict[str, float]) -> _Features:
+    terms, context = frozenset(e.terms), frozenset(e.context)
+    rare = tuple(sorted(terms, key=lambda t: (-w2.get(t, 0.0), t))[:INDEX_TERMS])
+    return _Features(terms, context, frozenset(e.names), math.sqrt(sum(w2.get(t, 0.0) for t in terms)),
+                     math.sqrt(sum(w2.get(t, 0.0) for t in context)), (e.article_id, e.quote_start), rare)
+
+
+def _cosine(a: frozenset[str], b: frozenset[str], na: float, nb: float, w2: dict[str, float]) -> float:
+    if not na or not nb:
+        return 0.0
+    return sum(map(w2.__getitem__, a & b)) / (na * nb)  # every word of a batch has a weight
+
+
+def _same(a: _Features, b: _Features, w2: dict[str, float]) -> bool:
+    if a.sentence == b.sentence:
+        return False  # two clauses of one sentence were split apart on purpose
+    clause = _cosine(a.terms, b.terms, a.terms_norm, b.terms_norm, w2)
+    if clause >= CLAUSE_LINK:
+        return True
+    sentence = _cosine(a.context, b.context, a.context_norm, b.context_norm, w2)
+    if (clause + sentence) / 2 >= MIXED_LINK:
+        return True
+    return not a.names.isdisjoint(b.names) and max(clause, sentence) >= NAMED_LINK
+
+
 def same_happening(a: Event, b: Event, idf: dict[str, float]) -> bool:
     """Do two events on the same date tell the same happening?"""
-    if a.article_id == b.article_id and a.quote_start == b.quote_start:
-        return False  # two clauses of one sentence were split apart on purpose
-    clause = similarity(set(a.terms), set(b.terms), idf)
-    sentence = similarity(set(a.context), set(b.context), idf)
-    if clause >= CLAUSE_LINK or (clause + sentence) / 2 >= MIXED_LINK:
-        return True
-    return bool(set(a.names) & set(b.names)) and max(clause, sentence) >= NAMED_LINK
+    w2 = {t: v * v for t, v in idf.items()}
+    w2 = defaultdict(float, w2)  # words of either event may be missing from ``idf``
+    return _same(_features(a, w2), _features(b, w2), w2)
 
 
 class _UnionFind:
@@ -87,18 +124,21 @@ class _UnionFind:
         return list(out.values())
 
 
-def _link_same_date(events: list[Event], idf: dict[str, float], uf: _UnionFind) -> None:
-    """Link same-date events; candidates come from an inverted index of rare words inside each date block."""
+def _link_same_date(events: list[Event], feats: list[_Features], w2: dict[str, float], uf: _UnionFind) -> None:
+    """Link same-date events; candidates come from an inverted index of rare words and names inside each
+    date block, each word looking back at a bounded number of earlier events."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(events):
         blocks[date_key(e.when)].append(i)
     for members in blocks.values():
         index: dict[str, list[int]] = defaultdict(list)
         for i in members:
-            e = events[i]
-            keys = sorted(set(e.terms) | set(e.names), key=lambda t: (-idf.get(t, 0.0), t))[:INDEX_TERMS]
-            for j in sorted({j for k in keys for j in index[k][-POSTINGS_LIMIT:]}):
-                if uf.find(i) != uf.find(j) and same_happening(e, events[j], idf):
+            f = feats[i]
+            keys = (*f.rare, *f.names)
+            shared = Counter(j for k in keys for j in index[k][-POSTINGS_LIMIT:])
+            # the events sharing the most rare words first; a bounded number of them
+            for j, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]:
+                if uf.find(i) != uf.find(j) and _same(f, feats[j], w2):
                     uf.union(i, j)
             for k in keys:
                 index[k].append(i)
@@ -108,7 +148,7 @@ def _day(e: Event) -> dt.date | None:
     return e.when.start if e.when.precision in (Precision.DAY, Precision.HOUR, Precision.MINUTE) else None
 
 
-def _link_conflicts(events: list[Event], idf: dict[str, float], uf: _UnionFind) -> None:
+def _link_conflicts(events: list[Event], feats: list[_Features], w2: dict[str, float], uf: _UnionFind) -> None:
     """Join groups a few days apart whose clauses tell the same happening, from different articles
     (one article says Xi arrived Thursday, four say Wednesday): one event with disputed dates.
 
@@ -121,7 +161,8 @@ def _link_conflicts(events: list[Event], idf: dict[str, float], uf: _UnionFind) 
     window = dt.timedelta(days=CONFLICT_WINDOW_DAYS)
     pairs = []
     for day, i in dated:
-        keys = sorted(set(events[i].terms), key=lambda t: (-idf.get(t, 0.0), t))[:INDEX_TERMS]
+        f = feats[i]
+        keys = f.rare[:CONFLICT_KEYS]
         seen: set[int] = set()
         for k in keys:
             for other_day, j in reversed(index[k][-POSTINGS_LIMIT:]):
@@ -130,7 +171,7 @@ def _link_conflicts(events: list[Event], idf: dict[str, float], uf: _UnionFind) 
                 if other_day == day or j in seen:
                     continue
                 seen.add(j)
-                score = similarity(set(events[i].terms), set(events[j].terms), idf)
+                score = _cosine(f.terms, feats[j].terms, f.terms_norm, feats[j].terms_norm, w2)
                 if score >= CONFLICT_LINK:
                     pairs.append((-score, j, i))
         for k in keys:
@@ -222,7 +263,7 @@ def sort_key(entry: Entry) -> tuple:
     return (start, rank, instant, entry.title, entry.uid)
 
 
-def _link_named(events: list[Event], uf: _UnionFind) -> None:
+def _link_named(events: list[Event], feats: list[_Features], uf: _UnionFind) -> None:
     """Groups whose best-supported date is the same and whose clauses name the same person or body
     (Xi, Putin, Victory Day) are parts of one happening told differently: "talks concluded",
     "signed a joint statement", "Xi hailed the deeper trust". Runs after conflicts are joined, so
@@ -236,12 +277,11 @@ def _link_named(events: list[Event], uf: _UnionFind) -> None:
         by_date[min(keys, key=lambda k: (-keys[k], k))].append(root)
     for roots in by_date.values():
         index: dict[str, list[int]] = defaultdict(list)
+        sentences = {root: {feats[i].sentence for i in members[root]} for root in roots}
         for root in roots:
-            names = {n for i in members[root] for n in events[i].names}
-            sentences = {(events[i].article_id, events[i].quote_start) for i in members[root]}
+            names = {n for i in members[root] for n in feats[i].names}
             for other in sorted({o for n in names for o in index[n][-POSTINGS_LIMIT:]}):
-                other_sentences = {(events[i].article_id, events[i].quote_start) for i in members[other]}
-                if uf.find(other) != uf.find(root) and not sentences & other_sentences:
+                if uf.find(other) != uf.find(root) and sentences[root].isdisjoint(sentences[other]):
                     uf.union(root, other)
             for n in names:
                 index[n].append(root)
@@ -254,10 +294,12 @@ def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entr
     entries with no place in time; they sort after the dated entries."""
     placeable = [e for e in events if e.when.start is not None]
     idf = idf_weights(placeable)
+    w2 = {t: v * v for t, v in idf.items()}
+    feats = [_features(e, w2) for e in placeable]
     uf = _UnionFind(len(placeable))
-    _link_same_date(placeable, idf, uf)
-    _link_conflicts(placeable, idf, uf)
-    _link_named(placeable, uf)
+    _link_same_date(placeable, feats, w2, uf)
+    _link_conflicts(placeable, feats, w2, uf)
+    _link_named(placeable, feats, uf)
     entries = [_entry([placeable[i] for i in g], articles, idf, len(articles)) for g in uf.groups(len(placeable))]
     recurring: dict[str, list[Event]] = defaultdict(list)
     for e in events:
