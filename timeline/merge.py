@@ -137,7 +137,8 @@ def _link_same_date(events: list[Event], feats: list[_Features], w2: dict[str, f
             keys = (*f.rare, *f.names)
             shared = Counter(j for k in keys for j in index[k][-POSTINGS_LIMIT:])
             # the events sharing the most rare words first; a bounded number of them
-            for j, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]:
+            best = shared.most_common(CANDIDATES) if len(shared) > CANDIDATES else shared.items()
+            for j, _ in sorted(best):
                 if uf.find(i) != uf.find(j) and _same(f, feats[j], w2):
                     uf.union(i, j)
             for k in keys:
@@ -185,7 +186,8 @@ def _link_conflicts(events: list[Event], feats: list[_Features], w2: dict[str, f
 
 
 def _source(event: Event, article: Article) -> Source:
-    return Source(
+    # built from already-validated models: skip re-validation (a large share of merge time at scale)
+    return Source.model_construct(
         article_id=article.id, path=article.path, article_title=article.title, url=article.url,
         when=event.when, date_text=event.mention.text, date_start=event.mention.start, date_end=event.mention.end,
         quote=event.quote, quote_start=event.quote_start, quote_end=event.quote_end,
