@@ -99,8 +99,18 @@ CASES = [
     ("2025-05-08", "The bomb exploded at 10:30 a.m. local time in Kyiv.", "10:30 a.m. local time", "2025-05-08T10:30+03:00", "minute"),
     # --- vague references and sets ---------------------------------------------------------------------
     # TimeML: a preposition is a signal, never part of the TIMEX3 ("in recent days" -> "recent days")
-    ("2025-05-08", "Officials are expected to meet in the coming days.", "the coming days", "FUTURE_REF", "DATE"),
-    ("2025-05-08", "including in recent days, prompting closures", "recent days", "PAST_REF", "DATE"),
+    # TimeBank: "recent years", "the coming weeks", "the next few days" are vague durations (PXY), not PAST_REF
+    ("2025-05-08", "Officials are expected to meet in the coming days.", "the coming days", "PXD", "DURATION"),
+    ("2025-05-08", "including in recent days, prompting closures", "recent days", "PXD", "DURATION"),
+    ("1989-10-27", "Earnings will improve over the next few years.", "the next few years", "PXY", "DURATION"),
+    ("2025-05-08", "Officials are expected to meet in the near future.", "the near future", "FUTURE_REF", "DATE"),
+    ("2025-05-08", "Such attacks have been rare in recent times.", "recent times", "PAST_REF", "DATE"),
+    # "the past year" without a number is the previous year (a DATE); with a number, a DURATION
+    ("1998-03-03", "Hate groups grew over the past year.", "the past year", "1997", "year"),
+    ("1989-10-30", "Prices rose over the past two years.", "the past two years", "P2Y", "DURATION"),
+    ("2025-05-08", "He spent the last year of the war in exile.", "the last year", "P1Y", "DURATION"),
+    # a written weekday with its date: the date, even before a colon
+    ("1998-10-25", "The Times said in an editorial on Monday, Oct. 26: the murder", "Monday, Oct. 26", "1998-10-26", "day"),
     ("2025-05-08", "Currently, China is working with Russia.", "Currently", "PRESENT_REF", "DATE"),
     ("2025-05-08", "They meet every year.", "every year", "P1Y", "SET"),
     ("2025-05-08", "an annual military parade in Red Square", "annual", "P1Y", "SET"),
@@ -119,6 +129,17 @@ CASES = [
     ("1989-11-02", "The company declared a dividend payable Dec. 15.", "Dec. 15", "1989-12-15", "day"),
     ("1989-11-02", "The current rules stay.", "current", "PRESENT_REF", "DATE"),
     ("2025-05-08", "Talks went on during the four days.", "the four days", "P4D", "DURATION"),
+    # a possessive weekday ("Wednesday's ruling") has happened, even in a future clause
+    ("2000-01-07", "Relatives said they would look for ways to get around Wednesday's ruling.", "Wednesday", "2000-01-05", "day"),
+    # "next to" is a place, not a future marker
+    ("1998-08-08", "Hundreds were wounded in the blasts next to the U.S. embassies in Kenya and Tanzania on Friday.", "Friday", "1998-08-07", "day"),
+    # quarters named with their year before them; the year-ago quarter of an ordinal quarter
+    ("1989-11-02", "a $415 million charge in the 1988 second quarter", "the 1988 second quarter", "1988-Q2", "quarter"),
+    ("1989-10-31", "It could be effective as early as next year's first quarter.", "next year's first quarter", "1990-Q1", "quarter"),
+    ("1989-10-30", "Net rose from $3 million in the year-ago third quarter.", "the year-ago third quarter", "1988-Q3", "quarter"),
+    # US Election Day: the Tuesday after the first Monday of November
+    ("1998-10-26", "a major theme of our campaign from now to Election Day.", "Election Day", "1998-11-03", "day"),
+    ("2000-10-20", "Polls close on Election Day.", "Election Day", "2000-11-07", "day"),
     # --- extreme values -------------------------------------------------------------------------------
     ("2025-05-08", "built around 3000 BC", "3000 BC", "-2999", "year"),
     ("2025-05-08", "Rome was sacked in 410 AD.", "410 AD", "0410", "year"),

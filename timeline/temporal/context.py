@@ -78,6 +78,8 @@ def sentence_markers(text: str, sentence: tuple[int, int], language: LanguageDat
     explicit = []
     for tense, regex in (("future", language.future), ("past", language.past), ("present", language.present)):
         for m in regex.finditer(text, s_start, s_end):
+            if tense == "future" and language.not_future is not None and language.not_future.match(text, m.start()):
+                continue
             explicit.append((m.start(), m.end(), tense, tense == "past" and _after_auxiliary(text, s_start, m.start())))
     ed = tuple((m.start(), m.end()) for m in _ED_VERB.finditer(text, s_start, s_end)
                if m.group(1).lower() not in language.not_past and not _after_auxiliary(text, s_start, m.start()))

@@ -36,7 +36,8 @@ class Context:
 
 
 _REF = re.compile(r"^UNDEF-(REF|LAST)-(day|week|month|quarter|year|decade|century)([+-])(\d+(?:\.\d+)?|X)(@Q)?(.*)$")
-_YEARLESS = re.compile(r"^UNDEF-year-(.+)$")
+_YEARLESS = re.compile(r"^UNDEF-year(?:@([+-]\d+))?-(.+)$")
+_YEAR_QUARTER = re.compile(r"^-Q[1-4]$")
 _WEEKDAY = re.compile(r"^UNDEF-weekday-([1-7])(.*)$")
 _HOLIDAY = re.compile(r"^UNDEF-holiday-([^@]+)(?:@(\d{4}))?$")
 _TIME_SUFFIX = re.compile(r"^T(?:(\d\d):(\d\d)|(MO|AF|EV|NI|DT))$")
@@ -74,13 +75,14 @@ def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
 
 
 def holiday_date(spec: str, year: int) -> dt.date | None:
-    """A named day in a year from its table spec: MM-DD, EASTER+n or NTH:month:weekday:n."""
+    """A named day in a year from its table spec: MM-DD, EASTER+n or NTH:month:weekday:n[+days]."""
     try:
         if spec.startswith("EASTER"):
             return easter(year) + dt.timedelta(days=int(spec[6:] or 0))
         if spec.startswith("NTH:"):
             _, month, weekday, n = spec.split(":")
-            return nth_weekday(year, int(month), int(weekday), int(n))
+            n, _, days = n.partition("+")  # NTH:11:1:1+1 = the day after the first Monday of November
+            return nth_weekday(year, int(month), int(weekday), int(n)) + dt.timedelta(days=int(days or 0))
         month, day = spec.split("-")
         return dt.date(year, int(month), int(day))
     except ValueError:
@@ -286,6 +288,8 @@ def _resolve_date_part(value: str, ctx: Context) -> tuple[str | None, str]:
         n = int(float(amount)) * (-1 if sign == "-" else 1)
         if rest == "-WE":
             return shift(anchor, "week", n) + "-WE", ""
+        if unit == "year" and _YEAR_QUARTER.match(rest):  # "next year's first quarter"
+            return shift(anchor, unit, n) + rest, ""
         return shift(anchor, unit, n), rest
     if m := _WEEKDAY.match(value):
         if ctx.dct is None:
@@ -302,14 +306,17 @@ def _resolve_date_part(value: str, ctx: Context) -> tuple[str | None, str]:
             return None, ""
         return _pick_holiday(spec, ctx), ""
     if m := _YEARLESS.match(value):
-        rest = m[1]
+        years, rest = int(m[1] or 0), m[2]
         date_part, _, suffix = rest.partition("T")
         suffix = "T" + suffix if suffix else ""
         if ctx.tense == "generic" and re.fullmatch(r"\d\d-\d\d", date_part):
             return f"XXXX-{date_part}", suffix
         if ctx.dct is None:
             return None, suffix
-        return _pick_yearless(date_part, ctx), suffix
+        picked = _pick_yearless(date_part, ctx)
+        if years and picked and picked[:4].isdigit() and len(picked) < 10:  # "the year-ago third quarter": that quarter, N years away
+            picked = f"{int(picked[:4]) + years:04d}{picked[4:]}"
+        return picked, suffix
     return value, ""
 
 

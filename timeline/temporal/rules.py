@@ -63,6 +63,7 @@ class LanguageData:
     not_past: frozenset[str]
     abbreviations: frozenset[str]
     generic_cue: re.Pattern[str]
+    not_future: re.Pattern[str] | None = None  # "next to": a future word that is not a tense marker here
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ def _load_language(path: Path, tables: dict[str, Table]) -> LanguageData:
         not_past=frozenset(w.lower() for w in tense["not_past"]),
         abbreviations=frozenset(sentence["abbreviations"]),
         generic_cue=_word_set_regex(cues),
+        not_future=_word_set_regex(tense["not_future"]) if tense.get("not_future") else None,
     )
 
 
