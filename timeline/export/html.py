@@ -190,7 +190,7 @@ def build_sheet(timeline: Timeline) -> Sheet:
                 article_id=src.article_id,
                 title=one_line(src.article_title) or one_line(src.path),
                 path=one_line(src.path),
-                url=one_line(src.url) or None,
+                url=safe_url(src.url),  # javascript:, data: ... are dropped, not shown even as text
                 href=safe_url(src.url),
             )
         return notes[src.article_id].number

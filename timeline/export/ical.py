@@ -92,8 +92,9 @@ def event_description(entry: Entry) -> str:
         for n, src in enumerate(entry.sources, 1):
             parts = [one_line(src.article_title) or one_line(src.path), one_line(src.path)]
             parts = unique(p for p in parts if p)
-            if src.url:
-                parts.append(one_line(src.url))
+            url = safe_url(src.url)  # javascript:, data: ... are dropped, not shown even as text
+            if url:
+                parts.append(url)
             lines.append(f"[{n}] " + " \u2014 ".join(parts) + f" (date phrase: \u201c{one_line(src.date_text)}\u201d)")
     return "\n".join(lines)
 
