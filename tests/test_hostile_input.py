@@ -206,7 +206,7 @@ EXPECTED_WARNINGS = [
     'warning: in/impossible.txt:1: header line 1: "date 2025-13-45": impossible date "2025-13-45": month 13 does not exist',
     "warning: in/locked.txt: cannot read file: permission denied",
     "warning: in/self.txt: symlink loop: the link points back to itself",
-    "warning: in/sub/copy-of-a.md: same text as a; counted once",
+    "warning: in/sub/copy-of-a.md: same text as a (the same article under another name); counted once",
     "warning: in/sub/loop: symlink loop: this folder links back to in",
     "warning: in/undated.txt: no date in its header and none could be inferred from the other articles; "
     "only its absolute dates are used (give one with --date FILE=YYYY-MM-DD)",
@@ -357,7 +357,7 @@ def test_thousands_of_files_in_nested_folders(tmp_path, monkeypatch):
     assert result.stdout.startswith("2002 input(s) read; 1 used; 1 duplicate; 0 skipped; 2000 undated. 1 timeline entries")
     warnings = result.stderr.splitlines()
     assert len(warnings) == 2001 and len(set(warnings)) == 2001
-    assert "warning: in/d6/e2/copy.txt: same text as f0005; counted once" in warnings
+    assert "warning: in/d6/e2/copy.txt: same text as f0005 (the same article under another name); counted once" in warnings
     data = check_outputs_parse(tmp_path / "out")
     assert len(data["manifest"]) == 2002
     assert [m["path"] for m in data["manifest"]] == sorted((m["path"] for m in data["manifest"]),
@@ -371,16 +371,27 @@ def test_thousands_of_files_in_nested_folders(tmp_path, monkeypatch):
 
 def test_path_that_does_not_exist(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = cli("build", "no/such/folder", "-o", "out")
+    write(tmp_path, "a.txt", A_TEXT)
+    result = cli("build", "a.txt", "no/such/folder", "-o", "out")
     assert result.exit_code == 0
     assert result.stderr == "warning: no/such/folder: no such file or folder\n"
-    assert result.stdout.startswith("1 input(s) read; 0 used; 0 duplicate; 1 skipped; 0 undated. 0 timeline entries")
+    assert result.stdout.startswith("2 input(s) read; 1 used; 0 duplicate; 1 skipped; 0 undated.")
     data = check_outputs_parse(tmp_path / "out")
-    [m] = data["manifest"]
+    m = next(m for m in data["manifest"] if m["path"] == "no/such/folder")
     assert {k: m[k] for k in ("path", "status", "reason", "date", "date_source")} == {
         "path": "no/such/folder", "status": "skipped", "reason": "no such file or folder", "date": None,
         "date_source": "none"}
-    assert cli("build", "no/such/folder", "-o", "out", "--strict").exit_code == 1
+    assert cli("build", "a.txt", "no/such/folder", "-o", "out", "--strict").exit_code == 1
+
+
+def test_only_missing_paths_build_nothing(tmp_path, monkeypatch):
+    """A typo in the only folder must not replace a good dist/ with an empty timeline."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "out/timeline.json", "{}")
+    result = cli("build", "artcles", "-o", "out")
+    assert result.exit_code == 2
+    assert result.stderr == "error: artcles: no such file or folder; nothing was built (give article files or folders)\n"
+    assert (tmp_path / "out/timeline.json").read_text() == "{}"
 
 
 @pytest.mark.parametrize("debug", [False, True])
@@ -451,7 +462,8 @@ def test_internal_error_is_one_line_traceback_only_with_debug(tmp_path, monkeypa
     assert result.exit_code == 3
     assert result.stderr == "internal error: RuntimeError: resolver exploded (run again with --debug for details)\n"
     result = CliRunner().invoke(main, ["build", "a.txt", "-o", "out", "--debug"])
-    assert isinstance(result.exception, RuntimeError)  # --debug lets the traceback through
+    assert result.exit_code == 3  # the documented code, with the traceback printed
+    assert "Traceback" in result.stderr and "resolver exploded" in result.stderr
 
 
 # ---------------------------------------------------------------- atomic outputs

@@ -40,7 +40,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_BUG)
         except Exception as exc:  # noqa: BLE001 - last resort: one readable line instead of a traceback
             if debug:
-                raise
+                traceback.print_exc()
             click.echo(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for details)", err=True)
             sys.exit(EXIT_BUG)
 
@@ -82,7 +82,7 @@ def _manifest_message(m: ManifestEntry) -> str | None:
         reason = m.reason or "could not be read"
         return reason if reason.startswith(m.path) else f"{m.path}: {reason}"
     if m.status == ArticleStatus.DUPLICATE:
-        return f"{m.path}: same text as {m.duplicate_of}; counted once"
+        return f"{m.path}: same text as {m.duplicate_of} (the same article under another name); counted once"
     if m.status == ArticleStatus.UNDATED:
         return (f"{m.path}: no date in its header and none could be inferred from the other articles; "
                 "only its absolute dates are used (give one with --date FILE=YYYY-MM-DD)")
@@ -167,7 +167,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, dates: tuple[str
     Exit codes:
       0  done (inputs that could not be used are listed; the build still completes)
       1  --strict was given and an input was skipped, duplicated or left undated
-      2  a problem you can fix: a bad option, an output folder that is a file or cannot be written
+      2  a problem you can fix: no input exists, a bad option, an output folder that is a file
+         or cannot be written
       3  a bug in timeline itself (please report it with the output of --debug)
     """
     from timeline.pipeline import build as run_build
@@ -181,6 +182,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, dates: tuple[str
         return
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir}: the output folder is a file; give a folder with -o")
+    _require_some_input(paths)
     timeline, written = run_build(list(paths), out_dir, chosen, user_dates, templates_dir, title=title,
                                   min_sources=min_sources, top=top, coarse=coarse)
     for m in timeline.manifest:
@@ -191,12 +193,20 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, dates: tuple[str
         sys.exit(EXIT_SKIPPED)
 
 
+def _require_some_input(paths: tuple[Path, ...]) -> None:
+    """A mistyped folder must not replace a good dist/ with an empty timeline."""
+    if not any(p.exists() for p in paths):
+        shown = ", ".join(str(p) for p in paths)
+        raise UserError(f"{shown}: no such file or folder; nothing was built (give article files or folders)")
+
+
 def _build_to_stdout(paths: tuple[Path, ...], formats: list[str], user_dates: dict[str, dt.date],
                      templates_dir: Path | None, title: str | None, min_sources: int, top: int | None, coarse: str) -> None:
     """-o -: one format, written to standard output (messages still go to stderr)."""
     from timeline.export import FILES, render_outputs
     from timeline.pipeline import build_timeline, select
 
+    _require_some_input(paths)
     if len(formats) != 1:
         raise UserError("-o - writes one output to standard output: choose it with --format (ics, json, html or timelinejs)")
     timeline = select(build_timeline(list(paths), user_dates, title=title), min_sources, top)
