@@ -42,3 +42,20 @@ def test_adding_an_article_keeps_uids_of_unchanged_entries(tmp_path):
     assert parade[0]["sequence"] == before[parade[0]["uid"]]["sequence"] + 1
     assert any(s["article_id"] == "005_extra" for s in parade[0]["sources"])
     assert set(before) <= set(after)
+
+
+def test_ics_carries_the_sequence(tmp_path):
+    import icalendar
+
+    articles = tmp_path / "articles"
+    shutil.copytree(SEEDS, articles)
+    out = tmp_path / "out"
+    build([articles], out)
+    (articles / "005_extra.txt").write_text(
+        " date 2025-05-10 Officials said on Friday that Xi attended the parade on Red Square in Moscow.\n", encoding="utf-8")
+    build([articles], out)
+    [parade] = [e for e in _entries(out).values() if e["when"]["value"] == "2025-05-09"]
+    cal = icalendar.Calendar.from_ical((out / "timeline.ics").read_bytes())
+    sequences = {str(ev["UID"]): int(ev["SEQUENCE"]) for ev in cal.walk("VEVENT")}
+    assert sequences[parade["uid"]] == 1
+    assert sorted(set(sequences.values())) == [0, 1]

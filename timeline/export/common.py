@@ -213,6 +213,17 @@ def _coarse_label(tv: TimeValue, p: Precision) -> str:
     return f"{start.year}\u2013{last.year}"  # century, millennium: the years spelled out
 
 
+def _recurring_or_raw(value: str | None) -> str:
+    """ "XXXX-05-09" -> "every year on 9 May"; other values as they are."""
+    m = re.fullmatch(r"XXXX-(\d\d)-(\d\d)", value or "")
+    if m and 1 <= int(m.group(1)) <= 12:
+        return f"every year on {int(m.group(2))} {_MONTHS[int(m.group(1)) - 1]}"
+    m = re.fullmatch(r"XXXX-(\d\d)", value or "")
+    if m and 1 <= int(m.group(1)) <= 12:
+        return f"every year in {_MONTHS[int(m.group(1)) - 1]}"
+    return value or "undated"
+
+
 def format_when(tv: TimeValue) -> str:
     """Human label that states no more than is known.
 
@@ -231,7 +242,7 @@ def format_when(tv: TimeValue) -> str:
         clock = f", {m.group(1)}:{m.group(2) or '00'} (local time)" if m else ""
         label = f"{format_date(tv.start, weekday=False)}{clock}"
     elif tv.start is None:
-        label = format_duration(tv.value) if tv.type == TimexType.DURATION else (tv.value or "undated")
+        label = format_duration(tv.value) if tv.type == TimexType.DURATION else _recurring_or_raw(tv.value)
     elif p in COARSE:
         label = _coarse_label(tv, p)
     else:

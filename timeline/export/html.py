@@ -109,6 +109,7 @@ class EntryView:
     status: str
     status_label: str
     places: list[str]
+    actors: list[str]
     quotes: list[Quote]
     refs: list[int]
     conflict: str
@@ -223,6 +224,7 @@ def build_sheet(timeline: Timeline) -> Sheet:
             status=entry.status.value,
             status_label=STATUS_LABELS[entry.status],
             places=[one_line(p) for p in entry.places if one_line(p)],
+            actors=[one_line(a) for a in entry.actors if one_line(a)],
             quotes=[Quote(text=q, date_text=date_texts[q], refs=tuple(sorted(ns))) for q, ns in quotes.items()],
             refs=sorted(refs),
             conflict=conflict_summary(entry),

@@ -136,6 +136,7 @@ def build_calendar(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_n
             continue
         ev = Event()
         ev.add("uid", entry.uid)
+        ev.add("sequence", entry.sequence)  # raised when a later build changes the entry
         ev.add("dtstamp", stamp)
         ev.add("dtstart", span[0])
         ev.add("dtend", span[1])
