@@ -37,7 +37,7 @@ class Context:
 
 _REF = re.compile(r"^UNDEF-(REF|LAST)-(day|week|month|quarter|year|decade|century)([+-])(\d+(?:\.\d+)?|X)(@Q)?(.*)$")
 _YEARLESS = re.compile(r"^UNDEF-year(?:@([+-]\d+))?-(.+)$")
-_YEAR_QUARTER = re.compile(r"^-Q[1-4]$")
+_YEAR_QUARTER = re.compile(r"^-(?:Q[1-4]|0[1-9]|1[0-2]|SP|SU|FA|WI)$")  # a quarter, month or season of that year
 _WEEKDAY = re.compile(r"^UNDEF-weekday-([1-7])(.*)$")
 _HOLIDAY = re.compile(r"^UNDEF-holiday-([^@]+)(?:@(\d{4}))?$")
 _TIME_SUFFIX = re.compile(r"^T(?:(\d\d):(\d\d)|(MO|AF|EV|NI|DT))$")
@@ -288,13 +288,17 @@ def _resolve_date_part(value: str, ctx: Context) -> tuple[str | None, str]:
         n = int(float(amount)) * (-1 if sign == "-" else 1)
         if rest == "-WE":
             return shift(anchor, "week", n) + "-WE", ""
-        if unit == "year" and _YEAR_QUARTER.match(rest):  # "next year's first quarter"
+        if unit == "year" and _YEAR_QUARTER.match(rest):  # "next year's first quarter", "February this year"
             return shift(anchor, unit, n) + rest, ""
         return shift(anchor, unit, n), rest
     if m := _WEEKDAY.match(value):
         if ctx.dct is None:
             return None, m[2]
-        return pick_weekday(ctx.dct, int(m[1]), ctx.tense).isoformat(), m[2]
+        day = pick_weekday(ctx.dct, int(m[1]), ctx.tense)
+        if m[2] == "-WE":  # "the weekend": the week of that Saturday
+            y, w, _ = day.isocalendar()
+            return f"{y:04d}-W{w:02d}-WE", ""
+        return day.isoformat(), m[2]
     if m := _HOLIDAY.match(value):
         spec, year = m.groups()
         if year:

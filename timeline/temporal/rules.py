@@ -113,7 +113,7 @@ def _expand(pattern: str, macros: dict[str, str], tables: dict[str, Table], wher
 
     def sub(m: re.Match[str]) -> str:
         name, group = m.group(1), m.group(2)
-        if name in macros:
+        if name in macros and not (group and name in tables):  # %{year} the macro, %{year:-} the table
             return _expand(macros[name], macros, tables, where, group_tables, depth + 1)
         if name not in tables:
             raise RuleError(f"{where}: unknown table or macro %{{{name}}}")
