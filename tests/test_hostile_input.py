@@ -745,16 +745,12 @@ def test_extreme_dates_are_represented_or_left_out_never_wrong(tmp_path, monkeyp
     assert not any(t in found for t in ("10000", "1000", "0000", "2999", "9999"))
 
 
-@pytest.mark.xfail(strict=True, reason="resolver: 1 BC is written -0000 (should be 0000, astronomical year 0); "
-                                       "fix in timeline/temporal/templates.py _era, see issue 6 report")
 def test_one_bc_is_year_zero(tmp_path):
     write(tmp_path, "a.txt", "Date: 2025-05-08\n\nThe legions marched in 1 BC.\n")
     ann = cli("annotate", str(tmp_path / "a.txt"), "--date", "2025-05-08")
     assert json.loads(ann.stdout.splitlines()[0])["value"] == "0000"
 
 
-@pytest.mark.xfail(strict=True, reason="resolver: 'May 8, 10000.' reads as May 8 of the article's year; "
-                                       "fix in rules.toml date_month_day, see issue 6 report")
 def test_month_day_with_an_unreadable_year_is_not_this_year(tmp_path):
     write(tmp_path, "a.txt", "Date: 2025-05-08\n\nThe vault will open on May 8, 10000.\n")
     ann = cli("annotate", str(tmp_path / "a.txt"), "--date", "2025-05-08")

@@ -114,3 +114,11 @@ def test_entries_are_in_time_order_and_traceable(timeline):
 
 def test_same_input_same_timeline():
     assert build_timeline([SEEDS]) == build_timeline([SEEDS])
+
+
+def test_hard_wrapped_lines_keep_their_sentence(tmp_path):
+    (tmp_path / "a.md").write_text("---\ndate: 2025-05-08\n---\nOn May 8, 2025, the leaders of the two\ncountries met in Moscow.\n"
+                                   "Next line.\n", encoding="utf-8")
+    [entry] = build_timeline([tmp_path]).entries
+    assert entry.sources[0].quote == "On May 8, 2025, the leaders of the two\ncountries met in Moscow."
+    assert entry.title == "The leaders of the two countries met in Moscow"

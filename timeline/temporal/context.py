@@ -10,6 +10,7 @@ from timeline.gazetteer import Gazetteer
 from timeline.temporal.rules import LanguageData
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|\n\s*")
+_SOFT_WRAP = re.compile(r"[ \t]*[a-z]")
 _ED_VERB = re.compile(r"\b([a-z]{3,}ed)\b", re.IGNORECASE)
 _QUOTE_CHARS = "\"“”"
 
@@ -21,6 +22,8 @@ def sentence_spans(text: str, begin: int, language: LanguageData) -> list[tuple[
     for m in _SENTENCE_END.finditer(text, begin):
         if m.group(0)[0] == "." and _ends_with_abbreviation(text, m.start() + 1, language):
             continue
+        if m.group(0) == "\n" and _SOFT_WRAP.match(text, m.end()):
+            continue  # a hard-wrapped line: the sentence goes on in lower case on the next line
         end = m.end() if m.group(0)[0] != "\n" else m.start()
         if text[start:end].strip():
             spans.append(_strip_span(text, start, end))

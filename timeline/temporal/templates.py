@@ -74,7 +74,7 @@ def _century(text: str, m: re.Match[str], rules: Rules) -> str:
 def _era(text: str, m: re.Match[str], rules: Rules) -> str:
     year = int(text)
     if (m.groupdict().get("era") or "").upper().startswith("B"):
-        return f"-{year - 1:04d}"  # astronomical year numbering: 1 BC = 0000
+        return f"-{year - 1:04d}" if year > 1 else "0000"  # astronomical year numbering: 1 BC = 0000
     return f"{year:04d}"
 
 
