@@ -11,3 +11,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(autouse=True)
+def no_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outputs derive DTSTAMP from SOURCE_DATE_EPOCH when set: tests must not depend on the caller's shell."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)

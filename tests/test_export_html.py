@@ -24,11 +24,6 @@ from timeline.models import Timeline
 HOSTILE_TITLE = "Victory Day parade <b>on Red Square</b> {{ 7*7 }}"
 
 
-@pytest.fixture(autouse=True)
-def no_source_date_epoch(monkeypatch):
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-
-
 @pytest.fixture
 def timeline() -> Timeline:
     return sample_timeline()

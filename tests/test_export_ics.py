@@ -36,11 +36,6 @@ EXPECTED = {  # uid -> (DTSTART, DTEND) exactly as written
 HOSTILE_UID = "tl-9e4f1a2b3c5d7e68"
 
 
-@pytest.fixture(autouse=True)
-def no_source_date_epoch(monkeypatch):
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-
-
 @pytest.fixture
 def timeline() -> Timeline:
     return sample_timeline()

@@ -16,7 +16,7 @@ from pathlib import Path
 from timeline.gazetteer import Gazetteer, load_gazetteer
 from timeline.models import Article, Event, EventStatus, Mention, Precision, TimeValue, TimexType
 from timeline.temporal.context import SentenceIndex, in_quotation, sentence_spans
-from timeline.temporal.rules import Rules, Table
+from timeline.temporal.rules import Rules, Table, word_set_regex
 
 DATA = Path(__file__).parent / "data"
 TITLE_WORDS = 14
@@ -47,24 +47,13 @@ class EventRules:
     gazetteer: Gazetteer
 
 
-def _words_regex(words: list[str]) -> re.Pattern[str]:
-    """Whole words; a contraction ("'ll") may follow a word ("he'll") so it needs no left boundary."""
-    def alt(group: list[str]) -> str:
-        escaped = (re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]") for w in group)
-        return "|".join(sorted(escaped, key=len, reverse=True)) or "(?!)"
-    plain = [w for w in words if not w.startswith(("'", "’"))]
-    clitic = [w.replace("’", "'") for w in words if w.startswith(("'", "’"))]
-    pattern = r"(?:(?<![\w'’])(?:" + alt(plain) + r")|(?:" + alt(clitic) + r"))(?![\w])"
-    return re.compile(pattern, re.IGNORECASE)
-
-
 @functools.lru_cache(maxsize=4)
 def load_event_rules(lang: str = "en") -> EventRules:
     data = tomllib.loads((DATA / f"events_{lang}.toml").read_text(encoding="utf-8"))
     return EventRules(
         clause_openers=re.compile(r"\s(?:" + "|".join(re.escape(w) for w in data["clause_openers"]) + r")\s", re.IGNORECASE),
-        scheduled=_words_regex(data["scheduled"]),
-        reported=_words_regex(data["reported"]),
+        scheduled=word_set_regex(data["scheduled"]),
+        reported=word_set_regex(data["reported"]),
         stopwords=frozenset(data["stopwords"]),
         date_words=frozenset(data["date_words"]),
         # "[Chinese] President " before a capitalized name; the demonym goes with the office

@@ -162,7 +162,7 @@ def _compile_rule(index: int, raw: dict, macros: dict[str, str], tables: dict[st
                 bool(raw.get("remember", True)), derive_anchors(source))
 
 
-def _word_set_regex(words: list[str]) -> re.Pattern[str]:
+def word_set_regex(words: list[str]) -> re.Pattern[str]:
     """Whole words; a contraction ("'ll") may follow a word ("he'll") so it needs no left boundary."""
     def alt(group: list[str]) -> str:
         escaped = (re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]") for w in group)
@@ -178,13 +178,13 @@ def _load_language(path: Path, tables: dict[str, Table]) -> LanguageData:
     tense, sentence = data["tense"], data["sentence"]
     cues = list(tables["generic_cue"].lookup) if "generic_cue" in tables else ["every year"]
     return LanguageData(
-        future=_word_set_regex(tense["future"]),
-        past=_word_set_regex(tense["past"]),
-        present=_word_set_regex(tense["present"]),
+        future=word_set_regex(tense["future"]),
+        past=word_set_regex(tense["past"]),
+        present=word_set_regex(tense["present"]),
         not_past=frozenset(w.lower() for w in tense["not_past"]),
         abbreviations=frozenset(sentence["abbreviations"]),
-        generic_cue=_word_set_regex(cues),
-        not_future=_word_set_regex(tense["not_future"]) if tense.get("not_future") else None,
+        generic_cue=word_set_regex(cues),
+        not_future=word_set_regex(tense["not_future"]) if tense.get("not_future") else None,
     )
 
 
