@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from timeline.events import extract_events
+from timeline.events import content_terms, extract_events, load_event_rules
 from timeline.ingest import ingest
 from timeline.merge import date_key, filter_entries, idf_weights, merge_events, same_happening
 from timeline.models import Article, ArticleStatus, DateSource, Entry, Event, EventStatus, ManifestEntry, Mention, Timeline
@@ -47,7 +47,7 @@ def infer_date(article: Article, dated: Sequence[Analysis], rules: Rules) -> tup
     for e in reference:
         by_key.setdefault(date_key(e.when), []).append(e)
     scored: list[tuple[int, dt.date, Analysis, list[tuple[Event, Event]]]] = []
-    for candidate in sorted({a.article.date for a in dated if a.article.date}):
+    for candidate in _candidate_dates(article, dated, rules):
         trial = analyze_article(article.model_copy(update={"date": candidate}), rules)
         matches = [(e, best) for e in trial.events if e.mention.anchor != "absolute"
                    and (best := _best_match(e, by_key.get(date_key(e.when), []), idf))]
@@ -63,6 +63,23 @@ def infer_date(article: Article, dated: Sequence[Analysis], rules: Rules) -> tup
     evidence = f"inferred {candidate.isoformat()} from {count} event(s) shared with dated articles: {examples}"
     dated_article = trial.article.model_copy(update={"date_source": DateSource.INFERRED, "date_evidence": evidence})
     return Analysis(dated_article, trial.mentions, trial.events), evidence
+
+
+INFERENCE_CANDIDATES = 8  # dates tried for an undated article: those of the dated articles most like it
+
+
+def _candidate_dates(article: Article, dated: Sequence[Analysis], rules: Rules) -> list[dt.date]:
+    """The dates of the dated articles whose events share the most words with this article (a few only:
+    each candidate costs one analysis of the article)."""
+    words = set(content_terms(article.text[article.body_start:], load_event_rules(rules.lang)))
+    overlap: dict[dt.date, int] = {}
+    for a in dated:
+        if a.article.date is None:
+            continue
+        shared = len(words.intersection(t for e in a.events for t in e.terms))
+        overlap[a.article.date] = max(overlap.get(a.article.date, 0), shared)
+    ranked = sorted(overlap, key=lambda d: (-overlap[d], d))[:INFERENCE_CANDIDATES]
+    return sorted(ranked)
 
 
 def _best_match(event: Event, pool: list[Event], idf: dict[str, float]) -> Event | None:
