@@ -42,6 +42,7 @@ class EventRules:
     scheduled: re.Pattern[str]
     reported: re.Pattern[str]
     stopwords: frozenset[str]
+    synonyms: dict[str, str]
     date_words: frozenset[str]
     honorific: re.Pattern[str]
     gazetteer: Gazetteer
@@ -55,6 +56,7 @@ def load_event_rules(lang: str = "en") -> EventRules:
         scheduled=word_set_regex(data["scheduled"]),
         reported=word_set_regex(data["reported"]),
         stopwords=frozenset(data["stopwords"]),
+        synonyms={w: term for term, words in data.get("synonyms", {}).items() for w in words},
         date_words=frozenset(data["date_words"]),
         # "[Chinese] President " before a capitalized name; the demonym goes with the office
         honorific=re.compile(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"),
@@ -74,12 +76,14 @@ def stem(word: str) -> str:
 
 
 def content_terms(text: str, rules: EventRules) -> list[str]:
+    """Stemmed content words; synonyms ("meeting", "talks") become one term."""
     terms = []
     for m in _WORD.finditer(text):
         word = m.group(0).strip("-'’")
-        if len(word) < 2 or word.lower() in rules.stopwords or word.isdigit():
+        lower = word.lower()
+        if len(word) < 2 or lower in rules.stopwords or word.isdigit():
             continue
-        terms.append(stem(word))
+        terms.append(rules.synonyms.get(lower) or stem(word))
     return terms
 
 

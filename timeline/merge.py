@@ -25,6 +25,7 @@ from timeline.models import (
 CLAUSE_LINK = 0.35        # clause similarity that alone makes two same-date events one
 MIXED_LINK = 0.30         # or: mean of clause and sentence similarity
 NAMED_LINK = 0.20         # or: a shared name (Xi, Putin) and this much clause or sentence similarity
+BACK_REFERENCE_LINK = 0.15  # "a day after <clause>": enough to join the happening it refers to
 CONFLICT_LINK = 0.50      # clause similarity for one happening reported on different days
 CONFLICT_WINDOW_DAYS = 3  # how far apart two reported days of one event may be
 INDEX_TERMS = 6           # rarest clause words per event used (with its names) to find candidates
@@ -291,6 +292,23 @@ def _link_named(events: list[Event], feats: list[_Features], uf: _UnionFind) -> 
                 index[n].append(root)
 
 
+def _link_back_references(events: list[Event], feats: list[_Features], w2: dict[str, float], uf: _UnionFind) -> None:
+    """ "The parade came a day after the two leaders held talks": the clause names a happening the
+    report takes as known, so it joins the same-day group it resembles most, if any resembles it."""
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(events):
+        by_key[date_key(e.when)].append(i)
+    sizes = Counter(uf.find(i) for i in range(len(events)))
+    for i, e in enumerate(events):
+        if e.mention.event_when is None or sizes[uf.find(i)] > 1:
+            continue
+        scored = [(_cosine(feats[i].terms, feats[j].terms, feats[i].terms_norm, feats[j].terms_norm, w2), j)
+                  for j in by_key[date_key(e.when)][:POSTINGS_LIMIT] if uf.find(j) != uf.find(i)]
+        best = max(scored, default=(0.0, -1))
+        if best[0] >= BACK_REFERENCE_LINK:
+            uf.union(i, best[1])
+
+
 def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entry]:
     """Group events across articles, flag date conflicts, and order the entries in time.
 
@@ -304,6 +322,7 @@ def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entr
     _link_same_date(placeable, feats, w2, uf)
     _link_conflicts(placeable, feats, w2, uf)
     _link_named(placeable, feats, uf)
+    _link_back_references(placeable, feats, w2, uf)
     entries = [_entry([placeable[i] for i in g], articles, idf, len(articles)) for g in uf.groups(len(placeable))]
     recurring: dict[str, list[Event]] = defaultdict(list)
     for e in events:
