@@ -108,3 +108,16 @@ def test_python_dash_m(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "timeline.json").exists()
+
+
+def test_feed_url_gives_source_and_refresh_interval(runner):
+    from ical.calendar_stream import IcsCalendarStream
+
+    result = runner.invoke(main, ["build", str(SEEDS), "--format", "ics", "-o", "-", "--feed-url", "https://example.org/news.ics"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout_bytes.split(b"\r\n")  # CRLF as written (result.stdout turns it into \n)
+    assert b"SOURCE;VALUE=URI:https://example.org/news.ics" in lines
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT12H" in lines
+    assert len(IcsCalendarStream.calendar_from_ics(result.stdout).events) > 10
+    bad = runner.invoke(main, ["build", str(SEEDS), "--format", "ics", "-o", "-", "--feed-url", "example.org"])
+    assert bad.exit_code == 2 and "starting with https://" in bad.stderr

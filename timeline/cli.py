@@ -142,11 +142,15 @@ def main() -> None:
 @click.option("--coarse", type=click.Choice(["span", "first-day", "skip"]), default="span", show_default=True,
               help="Calendar entries known only to the week, month or year: an all-day span over the whole "
                    "period, an all-day event on its first day, or left out of the .ics.")
+@click.option("--feed-url", default=None, metavar="URL",
+              help="Where you publish timeline.ics (https://...): written into the calendar so that subscribers "
+                   "know where to fetch it again, and how often (every 12 hours).")
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any input was skipped, duplicated or left undated.")
 @click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
 @handle_errors
 def build(paths: tuple[Path, ...], out_dir: Path, formats: str, dates: tuple[str, ...], templates_dir: Path | None,
-          title: str | None, min_sources: int, top: int | None, coarse: str, strict: bool, debug: bool) -> None:
+          title: str | None, min_sources: int, top: int | None, coarse: str, feed_url: str | None,
+          strict: bool, debug: bool) -> None:
     """Build the timeline from article files or folders (default: seeds/) into dist/.
 
     PATHS are .txt or .md articles, or folders searched for them. An article's date comes
@@ -177,14 +181,16 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, dates: tuple[str
         paths = (Path("seeds"),)
     chosen = _parse_formats(formats)
     user_dates = _parse_user_dates(dates)
+    if feed_url is not None and not feed_url.startswith(("https://", "http://")):
+        raise UserError(f"--feed-url {feed_url!r}: give the full address, starting with https://")
     if str(out_dir) == "-":
-        _build_to_stdout(paths, chosen, user_dates, templates_dir, title, min_sources, top, coarse)
+        _build_to_stdout(paths, chosen, user_dates, templates_dir, title, min_sources, top, coarse, feed_url)
         return
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir}: the output folder is a file; give a folder with -o")
     _require_some_input(paths)
     timeline, written = run_build(list(paths), out_dir, chosen, user_dates, templates_dir, title=title,
-                                  min_sources=min_sources, top=top, coarse=coarse)
+                                  min_sources=min_sources, top=top, coarse=coarse, feed_url=feed_url)
     for m in timeline.manifest:
         if message := _manifest_message(m):
             click.echo(f"warning: {message}", err=True)
@@ -201,7 +207,8 @@ def _require_some_input(paths: tuple[Path, ...]) -> None:
 
 
 def _build_to_stdout(paths: tuple[Path, ...], formats: list[str], user_dates: dict[str, dt.date],
-                     templates_dir: Path | None, title: str | None, min_sources: int, top: int | None, coarse: str) -> None:
+                     templates_dir: Path | None, title: str | None, min_sources: int, top: int | None, coarse: str,
+                     feed_url: str | None) -> None:
     """-o -: one format, written to standard output (messages still go to stderr)."""
     from timeline.export import FILES, render_outputs
     from timeline.pipeline import build_timeline, select
@@ -213,7 +220,8 @@ def _build_to_stdout(paths: tuple[Path, ...], formats: list[str], user_dates: di
     for m in timeline.manifest:
         if message := _manifest_message(m):
             click.echo(f"warning: {message}", err=True)
-    rendered = render_outputs(timeline, formats, templates_dir=templates_dir, coarse=coarse)  # type: ignore[arg-type]
+    rendered = render_outputs(timeline, formats, templates_dir=templates_dir, coarse=coarse,  # type: ignore[arg-type]
+                              feed_url=feed_url)
     sys.stdout.buffer.write(rendered[FILES[formats[0]][0]])
     sys.stdout.flush()
 

@@ -145,7 +145,7 @@ def _fingerprints(timeline: Timeline) -> dict[str, str]:
 def build(paths: Sequence[Path], out_dir: Path, formats: Iterable[str] | None = None,
           user_dates: Mapping[str, dt.date] | None = None, templates_dir: Path | None = None,
           lang: str = "en", title: str | None = None, *, min_sources: int = 1, top: int | None = None,
-          coarse: str = "span") -> tuple[Timeline, list[Path]]:
+          coarse: str = "span", feed_url: str | None = None) -> tuple[Timeline, list[Path]]:
     """Build the timeline and write the chosen formats into ``out_dir`` (atomically)."""
     from timeline.continuity import carry_over, load_previous
     from timeline.export import FORMATS, write_outputs
@@ -155,7 +155,8 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Iterable[str] | None = 
     if previous is not None:
         timeline = timeline.model_copy(update={"entries": carry_over(
             timeline.entries, previous, _fingerprints(timeline), _fingerprints(previous))})
-    written = write_outputs(timeline, out_dir, formats or FORMATS, templates_dir=templates_dir, coarse=coarse)  # type: ignore[arg-type]
+    written = write_outputs(timeline, out_dir, formats or FORMATS, templates_dir=templates_dir,
+                            coarse=coarse, feed_url=feed_url)  # type: ignore[arg-type]
     return timeline, written
 
 

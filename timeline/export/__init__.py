@@ -39,6 +39,7 @@ def render_outputs(
     templates_dir: Path | None = None,
     calendar_name: str | None = None,
     coarse: CoarsePolicy = "span",
+    feed_url: str | None = None,
 ) -> dict[str, bytes]:
     """Every requested file rendered to memory: {file name: bytes}, in FORMATS order."""
     wanted = list(dict.fromkeys(formats))
@@ -52,7 +53,7 @@ def render_outputs(
         if fmt not in wanted:
             continue
         if fmt == "ics":
-            out["timeline.ics"] = render_ics(timeline, coarse=coarse, calendar_name=calendar_name)
+            out["timeline.ics"] = render_ics(timeline, coarse=coarse, calendar_name=calendar_name, feed_url=feed_url)
         elif fmt == "json":
             out["timeline.json"] = render_json(timeline).encode("utf-8")
             out["timeline.schema.json"] = render_schema().encode("utf-8")
@@ -197,6 +198,7 @@ def write_outputs(
     calendar_name: str | None = None,
     *,
     coarse: CoarsePolicy = "span",
+    feed_url: str | None = None,
 ) -> list[Path]:
     """Render the requested formats, then write them atomically into ``out_dir``.
 
@@ -205,7 +207,7 @@ def write_outputs(
     before the first file is replaced, so a rendering error leaves ``out_dir`` as it was.
     """
     rendered = render_outputs(timeline, formats, templates_dir=templates_dir,
-                              calendar_name=calendar_name, coarse=coarse)
+                              calendar_name=calendar_name, coarse=coarse, feed_url=feed_url)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # Two phases: every file is written and fsynced under a temp name first, then all are

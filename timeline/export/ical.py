@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, vText, vUri
 
 from timeline.export.common import (
     UTC,
@@ -114,7 +114,11 @@ def first_url(entry: Entry) -> str | None:
     return None
 
 
-def build_calendar(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_name: str | None = None) -> Calendar:
+REFRESH_INTERVAL = dt.timedelta(hours=12)  # how often a subscribed calendar should fetch the feed again
+
+
+def build_calendar(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_name: str | None = None,
+                   feed_url: str | None = None) -> Calendar:
     if coarse not in COARSE_POLICIES:
         raise ValueError(f"coarse policy must be one of {', '.join(COARSE_POLICIES)}, not {coarse!r}")
     stamp = build_stamp(timeline)
@@ -130,6 +134,10 @@ def build_calendar(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_n
     description = f"{one_line(timeline.title)}: timeline built from news articles, {period}."
     cal.add("description", vText(description))
     cal.add("x-wr-caldesc", vText(description))
+    source = safe_url(feed_url)
+    if source:  # RFC 7986: where a subscriber re-fetches the calendar, and how often
+        cal.add("source", vUri(source), parameters={"VALUE": "URI"})
+        cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     for entry in placeable(timeline):
         span = event_span(entry, coarse)
         if span is None:
@@ -153,6 +161,7 @@ def build_calendar(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_n
     return cal
 
 
-def render_ics(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_name: str | None = None) -> bytes:
+def render_ics(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_name: str | None = None,
+               feed_url: str | None = None) -> bytes:
     """The calendar as RFC 5545 bytes: UTF-8, CRLF, lines folded at 75 octets."""
-    return build_calendar(timeline, coarse=coarse, calendar_name=calendar_name).to_ical()
+    return build_calendar(timeline, coarse=coarse, calendar_name=calendar_name, feed_url=feed_url).to_ical()
