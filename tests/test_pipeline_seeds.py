@@ -122,3 +122,16 @@ def test_hard_wrapped_lines_keep_their_sentence(tmp_path):
     [entry] = build_timeline([tmp_path]).entries
     assert entry.sources[0].quote == "On May 8, 2025, the leaders of the two\ncountries met in Moscow."
     assert entry.title == "The leaders of the two countries met in Moscow"
+
+
+def test_sheet_sets_key_events_first_class(timeline):
+    import re
+
+    from timeline.export.html import render_html
+
+    html = render_html(timeline)
+    articles = re.findall(r'<article class="entry ([^"]*)" id="[^"]*">\s*<div class="when">.*?<h3>(.*?)</h3>', html, re.S)
+    key = [title for classes, title in articles if " key" in f" {classes}"]
+    background = [title for classes, title in articles if "background" in classes]
+    assert len(key) == 4 and len(background) == len(articles) - 4  # arrival, talks, parade, Victory Day context
+    assert any("arrived" in t for t in key) and any("parade" in t for t in key)

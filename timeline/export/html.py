@@ -114,6 +114,7 @@ class EntryView:
     refs: list[int]
     conflict: str
     conflict_note: str
+    key: bool
 
 
 @dataclass
@@ -181,6 +182,13 @@ def _iso(entry: Entry) -> str | None:
     return tv.start.isoformat()
 
 
+def is_key(entry: Entry, several_articles: bool) -> bool:
+    """Key events are shown first-class: reported by two or more articles, or disputed. With a single
+    article every entry is key; the rest is background, set compactly."""
+    sources = len({s.article_id for s in entry.sources})
+    return not several_articles or sources >= 2 or entry.conflict is not None
+
+
 def build_sheet(timeline: Timeline) -> Sheet:
     notes: dict[str, Note] = {}
 
@@ -197,6 +205,7 @@ def build_sheet(timeline: Timeline) -> Sheet:
         return notes[src.article_id].number
 
     used: set[str] = set()
+    several_articles = len({s.article_id for e in timeline.entries for s in e.sources}) > 1
 
     def view(entry: Entry) -> EntryView:
         quotes: dict[str, list[int]] = {}
@@ -229,6 +238,7 @@ def build_sheet(timeline: Timeline) -> Sheet:
             refs=sorted(refs),
             conflict=conflict_summary(entry),
             conflict_note=one_line(entry.conflict.note) if entry.conflict else "",
+            key=is_key(entry, several_articles),
         )
 
     entries = [view(e) for e in placeable(timeline)]
