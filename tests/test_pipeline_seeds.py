@@ -89,6 +89,9 @@ def test_ve_day_and_ceasefire_stay_distinct_from_the_talks(timeline):
 def test_no_background_noise(timeline):
     """'This year marks the 80th anniversary' and durations never become entries."""
     assert not [e for e in timeline.entries if e.when.value == "2025"]
+    assert not [e for e in timeline.entries if e.title.startswith("Their diplomacy")]  # "this week comes at a pivotal moment"
+    [week] = [e for e in timeline.entries if e.when.value == "2025-W19"]
+    assert "foreign ministry urged" in week.title
     assert all(e.when.start is not None for e in timeline.entries if e.status != EventStatus.RECURRING)
 
 

@@ -192,10 +192,14 @@ def _is_background(mention: Mention, when: TimeValue, article: Article) -> bool:
         return True
     if mention.quoted and mention.rule == "ref_today":
         return True
-    return (
-        when.precision == Precision.YEAR and mention.anchor == "dct"
-        and article.date is not None and when.value == f"{article.date.year:04d}"
-    )
+    if article.date is None or mention.anchor != "dct" or when.end is None:
+        return False
+    if when.precision == Precision.YEAR and when.value == f"{article.date.year:04d}":
+        return True  # "This year marks the 80th anniversary"
+    # "Their diplomacy this week comes at a pivotal moment": the current week or month, in the present
+    # tense, frames the article rather than dates a happening
+    current = when.start <= article.date < when.end
+    return current and when.precision in (Precision.WEEK, Precision.MONTH) and mention.tense == "present"
 
 
 def _participial_main_clause(text: str, sentence: tuple[int, int], mention: Mention) -> tuple[int, int] | None:
