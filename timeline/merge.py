@@ -73,9 +73,10 @@ class _Features:
 
 def _features(e: Event, w2: dict[str, float]) -> _Features:
     terms, context = frozenset(e.terms), frozenset(e.context)
-    rare = tuple(sorted(terms, key=lambda t: (-w2.get(t, 0.0), t))[:INDEX_TERMS])
-    return _Features(terms, context, frozenset(e.names), math.sqrt(sum(w2.get(t, 0.0) for t in terms)),
-                     math.sqrt(sum(w2.get(t, 0.0) for t in context)), (e.article_id, e.quote_start), rare)
+    weight = w2.__getitem__  # every word of the batch has a weight
+    rare = tuple(sorted(sorted(terms), key=weight, reverse=True)[:INDEX_TERMS])  # rarest first, ties by word
+    return _Features(terms, context, frozenset(e.names), math.sqrt(sum(map(weight, terms))),
+                     math.sqrt(sum(map(weight, context))), (e.article_id, e.quote_start), rare)
 
 
 def _cosine(a: frozenset[str], b: frozenset[str], na: float, nb: float, w2: dict[str, float]) -> float:
