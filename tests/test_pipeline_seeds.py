@@ -79,6 +79,12 @@ def test_dated_entries(timeline, value, precision, word, status):
     assert entry.status == status
 
 
+def test_1945_is_one_historical_entry(timeline):
+    [history] = [e for e in timeline.entries if e.when.value == "1945"]
+    assert _ids(history) == ["001", "003"]  # "Germany's 1945 surrender" and "Eighty years ago ... victory"
+    assert history.when.precision.value == "year"
+
+
 def test_ve_day_and_ceasefire_stay_distinct_from_the_talks(timeline):
     day = [e for e in timeline.entries if e.when.start == dt.date(2025, 5, 8)]
     titles = " | ".join(e.title for e in day)
@@ -136,5 +142,6 @@ def test_sheet_sets_key_events_first_class(timeline):
     articles = re.findall(r'<article class="entry ([^"]*)" id="[^"]*">\s*<div class="when">.*?<h3>(.*?)</h3>', html, re.S)
     key = [title for classes, title in articles if " key" in f" {classes}"]
     background = [title for classes, title in articles if "background" in classes]
-    assert len(key) == 4 and len(background) == len(articles) - 4  # arrival, talks, parade, Victory Day context
+    # arrival, talks, parade, 1945, Victory Day context
+    assert len(key) == 5 and len(background) == len(articles) - 5
     assert any("arrived" in t for t in key) and any("parade" in t for t in key)

@@ -25,6 +25,8 @@ from timeline.models import (
 CLAUSE_LINK = 0.35        # clause similarity that alone makes two same-date events one
 MIXED_LINK = 0.30         # or: mean of clause and sentence similarity
 NAMED_LINK = 0.20         # or: a shared name (Xi, Putin) and this much clause or sentence similarity
+HISTORY_YEARS = 10          # a year-or-coarser date this long before the articles is history
+HISTORY_LINK = 0.10         # sentence similarity enough to join two mentions of the same historical year
 BACK_REFERENCE_LINK = 0.15  # "a day after <clause>": enough to join the happening it refers to
 CONFLICT_LINK = 0.50      # clause similarity for one happening reported on different days
 CONFLICT_WINDOW_DAYS = 3  # how far apart two reported days of one event may be
@@ -310,6 +312,26 @@ def _link_back_references(events: list[Event], feats: list[_Features], w2: dict[
             uf.union(i, best[1])
 
 
+def _link_history(events: list[Event], feats: list[_Features], w2: dict[str, float], uf: _UnionFind,
+                  latest: dt.date | None) -> None:
+    """News points at history by its landmarks: year-or-coarser dates long before the articles ("1945",
+    "Eighty years ago") that share some sentence words are one historical reference, told twice."""
+    if latest is None:
+        return
+    by_value: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(events):
+        coarse = e.when.precision is not None and PRECISION_RANK[e.when.precision] <= PRECISION_RANK[Precision.YEAR]
+        if coarse and e.when.start is not None and latest.year - e.when.start.year > HISTORY_YEARS:
+            by_value[e.when.value].append(i)
+    for members in by_value.values():
+        for a, i in enumerate(members[:POSTINGS_LIMIT]):
+            for j in members[a + 1:POSTINGS_LIMIT]:
+                fi, fj = feats[i], feats[j]
+                if uf.find(i) != uf.find(j) and fi.sentence != fj.sentence and (
+                        _cosine(fi.context, fj.context, fi.context_norm, fj.context_norm, w2) >= HISTORY_LINK):
+                    uf.union(i, j)
+
+
 def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entry]:
     """Group events across articles, flag date conflicts, and order the entries in time.
 
@@ -324,6 +346,7 @@ def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entr
     _link_conflicts(placeable, feats, w2, uf)
     _link_named(placeable, feats, uf)
     _link_back_references(placeable, feats, w2, uf)
+    _link_history(placeable, feats, w2, uf, max((a.date for a in articles.values() if a.date), default=None))
     entries = [_entry([placeable[i] for i in g], articles, idf, len(articles)) for g in uf.groups(len(placeable))]
     recurring: dict[str, list[Event]] = defaultdict(list)
     for e in events:
