@@ -198,15 +198,15 @@ def _source(event: Event, article: Article) -> Source:
     )
 
 
-def _conflict(events: list[Event]) -> tuple[str, Conflict | None]:
-    """The best-supported date key (most distinct articles, then finest precision, then earliest) and any dispute."""
+def _conflict(events: list[Event], keys: list[str]) -> tuple[str, Conflict | None]:
+    """The best-supported date key (most distinct articles, then earliest) and any dispute."""
+    if len(set(keys)) == 1:
+        return keys[0], None
     support: dict[str, set[str]] = defaultdict(set)
-    for e in events:
-        support[date_key(e.when)].add(e.article_id)
+    for e, key in zip(events, keys):
+        support[key].add(e.article_id)
     ranked = sorted(support.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     chosen = ranked[0][0]
-    if len(ranked) == 1:
-        return chosen, None
     claims = [DateClaim(value=k, article_ids=sorted(v)) for k, v in ranked]
     others = "; ".join(f"{c.value} ({len(c.article_ids)} article{'s' if len(c.article_ids) > 1 else ''})" for c in claims[1:])
     note = f"Sources disagree on the date: {chosen} ({len(ranked[0][1])} articles) vs {others}."
@@ -216,6 +216,8 @@ def _conflict(events: list[Event]) -> tuple[str, Conflict | None]:
 def _best_title(events: list[Event], idf: dict[str, float], status: EventStatus) -> Event:
     """The most informative source: one that tells it as it stands (status), with the terms
     most shared with the group, then the longest."""
+    if len(events) == 1:
+        return events[0]
     counts: Counter[str] = Counter()
     for e in events:
         counts.update(set(e.terms))
@@ -244,8 +246,9 @@ def _uid(events: list[Event], articles: dict[str, Article], chosen: str) -> str:
 
 def _entry(group: list[Event], articles: dict[str, Article], idf: dict[str, float], n_articles: int) -> Entry:
     events = sorted(group, key=lambda e: (e.article_id, e.quote_start, e.mention.start))
-    chosen, conflict = _conflict(events)
-    supporting = [e for e in events if date_key(e.when) == chosen]
+    keys = [date_key(e.when) for e in events]
+    chosen, conflict = _conflict(events, keys)
+    supporting = [e for e, key in zip(events, keys) if key == chosen]
     when = min((e.when for e in supporting), key=lambda v: (-PRECISION_RANK.get(v.precision, 0) if v.precision else 0, v.value))
     status = _status({e.status for e in events})
     best = _best_title(supporting, idf, status)
