@@ -25,9 +25,9 @@ from timeline.models import (
 CLAUSE_LINK = 0.35        # clause similarity that alone makes two same-date events one
 MIXED_LINK = 0.30         # or: mean of clause and sentence similarity
 NAMED_LINK = 0.20         # or: a shared name (Xi, Putin) and this much clause or sentence similarity
-HISTORY_YEARS = 10          # a year-or-coarser date this long before the articles is history
-HISTORY_LINK = 0.10         # sentence similarity enough to join two mentions of the same historical year
-BACK_REFERENCE_LINK = 0.15  # "a day after <clause>": enough to join the happening it refers to
+HISTORY_YEARS = 10        # a year-or-coarser date this long before the articles is history
+HISTORY_LINK = 0.10       # sentence similarity enough to join two mentions of the same historical year
+BACK_REFERENCE_LINK = 0.15  # "a day after <clause>": clause similarity enough to join the happening named
 CONFLICT_LINK = 0.50      # clause similarity for one happening reported on different days
 CONFLICT_WINDOW_DAYS = 3  # how far apart two reported days of one event may be
 INDEX_TERMS = 6           # rarest clause words per event used (with its names) to find candidates
@@ -49,15 +49,6 @@ def idf_weights(events: list[Event]) -> dict[str, float]:
         df.update(set(e.terms) | set(e.context) | set(e.names))
     n = len(events) + 1
     return {t: math.log(n / c) + 0.1 for t, c in df.items()}
-
-
-def similarity(a: set[str], b: set[str], idf: dict[str, float]) -> float:
-    """IDF-weighted cosine of two word sets: rare shared words count most."""
-    if not a or not b:
-        return 0.0
-    shared = sum(idf.get(t, 0.0) ** 2 for t in a & b)
-    norm = math.sqrt(sum(idf.get(t, 0.0) ** 2 for t in a) * sum(idf.get(t, 0.0) ** 2 for t in b))
-    return shared / norm if norm else 0.0
 
 
 @dataclass(frozen=True, slots=True)
