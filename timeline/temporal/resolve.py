@@ -90,28 +90,23 @@ def holiday_date(spec: str, year: int) -> dt.date | None:
 
 
 # ------------------------------------------------------------------ value -> span, precision, EDTF
+# How a TimeML value's shape tells its precision, finest first.
+_PRECISION_SHAPES: tuple[tuple[re.Pattern[str], Precision], ...] = tuple((re.compile(p), prec) for p, prec in (
+    (r"-?\d{4}-\d\d-\d\dT\d\d:\d\d.*", Precision.MINUTE),
+    (r"-?\d{4}-\d\d-\d\d(T(MO|AF|EV|NI|DT))?", Precision.DAY),
+    (r"\d{4}-W\d\d(-WE)?", Precision.WEEK),
+    (r"-?\d{4}-\d\d", Precision.MONTH),
+    (r"\d{4}-(SP|SU|FA|WI)", Precision.SEASON),
+    (r"(FY)?\d{4}-Q[1-4]", Precision.QUARTER),
+    (r"\d{4}-H[12]", Precision.HALF),
+    (r"-?\d{4}|FY\d{4}", Precision.YEAR),
+    (r"\d{3}", Precision.DECADE),
+    (r"\d{2}", Precision.CENTURY),
+))
+
+
 def precision_of(value: str) -> Precision | None:
-    if re.fullmatch(r"-?\d{4}-\d\d-\d\dT\d\d:\d\d.*", value):
-        return Precision.MINUTE
-    if re.fullmatch(r"-?\d{4}-\d\d-\d\d(T(MO|AF|EV|NI|DT))?", value):
-        return Precision.DAY
-    if re.fullmatch(r"\d{4}-W\d\d(-WE)?", value):
-        return Precision.WEEK
-    if re.fullmatch(r"-?\d{4}-\d\d", value):
-        return Precision.MONTH
-    if re.fullmatch(r"\d{4}-(SP|SU|FA|WI)", value):
-        return Precision.SEASON
-    if re.fullmatch(r"(FY)?\d{4}-Q[1-4]", value):
-        return Precision.QUARTER
-    if re.fullmatch(r"\d{4}-H[12]", value):
-        return Precision.HALF
-    if re.fullmatch(r"-?\d{4}|FY\d{4}", value):
-        return Precision.YEAR
-    if re.fullmatch(r"\d{3}", value):
-        return Precision.DECADE
-    if re.fullmatch(r"\d{2}", value):
-        return Precision.CENTURY
-    return None
+    return next((prec for shape, prec in _PRECISION_SHAPES if shape.fullmatch(value)), None)
 
 
 def span_of(value: str) -> tuple[dt.date, dt.date] | None:
