@@ -37,9 +37,9 @@ CASES = [
     ("2025-05-08", "Xi’s four-day trip to Moscow started Wednesday.", "four-day", "P4D", "DURATION"),
     ("2025-05-08", "the two leaders inked a statement following roughly four hours of talks.", "roughly four hours", "PT4H", "DURATION"),
     ("2025-05-08", "to reach a peace agreement after more than three years of war.", "more than three years", "P3Y", "DURATION"),
-    ("2025-05-08", "praised the leap forward in those relations over the past decade.", "the past decade", "P1DE", "DURATION"),
+    ("2025-05-08", "praised the leap forward in those relations over the past decade.", "the past decade", "P10Y", "DURATION"),
     ("2025-05-08", "a three-day ceasefire came into effect", "three-day", "P3D", "DURATION"),
-    ("2025-05-08", "The two leaders have met more than 40 times over the past decade.", "the past decade", "P1DE", "DURATION"),
+    ("2025-05-08", "The two leaders have met more than 40 times over the past decade.", "the past decade", "P10Y", "DURATION"),
     # --- weekdays follow tense ------------------------------------------------------------------
     ("2025-05-08", "The leaders met on Monday.", "Monday", "2025-05-05", "day"),
     ("2025-05-08", "The leaders will meet on Monday.", "Monday", "2025-05-12", "day"),

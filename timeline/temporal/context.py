@@ -85,7 +85,8 @@ def sentence_markers(text: str, sentence: tuple[int, int], language: LanguageDat
                 continue
             explicit.append((m.start(), m.end(), tense, tense == "past" and _after_auxiliary(text, s_start, m.start())))
     ed = tuple((m.start(), m.end()) for m in _ED_VERB.finditer(text, s_start, s_end)
-               if m.group(1).lower() not in language.not_past and not _after_auxiliary(text, s_start, m.start()))
+               if m.group(1).lower() not in language.not_past and not _after_auxiliary(text, s_start, m.start())
+               and not _after_determiner(text, s_start, m.start(), language))
     return TenseMarkers(tuple(explicit), ed, bool(language.generic_cue.search(text, s_start, s_end)))
 
 
@@ -123,6 +124,15 @@ _AUXILIARY = re.compile(r"\b(?:be|been|being|is|are|am|to|get|gets)\s+(?:\w+ly\s
 def _after_auxiliary(text: str, s_start: int, pos: int) -> bool:
     """ "will be held", "is expected to be signed": a participle whose auxiliary carries the tense."""
     return bool(_AUXILIARY.search(text, max(s_start, pos - 24), pos))
+
+
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+$")
+
+
+def _after_determiner(text: str, s_start: int, pos: int, language: LanguageData) -> bool:
+    """ "a still unspecified date", "the announced merger": an -ed word after a determiner is an adjective."""
+    m = _WORD_BEFORE.search(text, max(s_start, pos - 20), pos)
+    return bool(m) and m.group(1).lower() in language.adjective_before
 
 
 def _distance(m_start: int, m_end: int, start: int, end: int) -> float:

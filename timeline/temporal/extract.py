@@ -105,7 +105,8 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
         sentence = sentences.at(cand.start)
         forced = fill(rule.tense, m, rule, rules) if rule.tense else ""
         soft = forced.startswith("~")  # "~future": the default tense, but near dates stay near ("by Jan. 14")
-        forced = forced.lstrip("~")
+        relative = "exclusive" if forced.endswith("!") else "this" if forced == "this" else ""
+        forced = {"this": "present"}.get(forced, forced).strip("~!")
         if not forced and sentence not in markers:
             markers[sentence] = sentence_markers(text, sentence, language)
         tense = forced or tense_near(text, sentence, cand.start, cand.end, language, markers.get(sentence))
@@ -113,7 +114,7 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
         if zone == "LOCAL":
             zone = local_zone(text, sentence, begin, gazetteer) or ""
         ctx = Context(dct, tense, memory.day, memory.month, memory.year, last_quarter=memory.quarter,
-                      tense_forced=bool(forced) and not soft)
+                      tense_forced=bool(forced) and not soft, relative=relative)
         value = resolve(fill(rule.value, m, rule, rules), rule.type, ctx,
                         fill(rule.mod, m, rule, rules) if rule.mod else None, zone or None)
         if value is None or not value.value or "UNDEF" in value.value or "{" in value.value:

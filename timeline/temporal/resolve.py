@@ -33,15 +33,19 @@ class Context:
     zone: str | None = None
     last_quarter: tuple[int, int] | None = None  # (year, quarter) of the last mentioned quarter
     tense_forced: bool = False  # the tense comes from the phrase itself ("last March"), not the clause
+    # How the phrase's own relative word picks the occurrence: "exclusive" = never the current one ("last
+    # Wednesday" said on a Wednesday is a week ago, "next May" said in May is next year's), "this" = the one
+    # in the current year ("this September"), "" = by tense alone.
+    relative: str = ""
 
 
 _REF = re.compile(r"^UNDEF-(REF|LAST)-(day|week|month|quarter|year|decade|century)([+-])(\d+(?:\.\d+)?|X)(@Q)?(.*)$")
 _YEARLESS = re.compile(r"^UNDEF-year(?:@([+-]\d+))?-(.+)$")
-_YEAR_QUARTER = re.compile(r"^-(?:Q[1-4]|0[1-9]|1[0-2]|SP|SU|FA|WI)$")  # a quarter, month or season of that year
+_YEAR_QUARTER = re.compile(r"^-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]|SP|SU|FA|WI)$")  # a quarter, month or season of that year
 _WEEKDAY = re.compile(r"^UNDEF-weekday-([1-7])(.*)$")
+_QUARTER_OF_YEAR = re.compile(r"^UNDEF-quarter@(\d{4})$")
 _HOLIDAY = re.compile(r"^UNDEF-holiday-([^@]+)(?:@(\d{4}))?$")
 _TIME_SUFFIX = re.compile(r"^T(?:(\d\d):(\d\d)|(MO|AF|EV|NI|DT))$")
-_DURATION_TIME_UNIT = re.compile(r"^P(X|\d+(?:\.\d+)?)(H|MIN)$")
 
 
 # ------------------------------------------------------------------ calendar arithmetic
@@ -214,10 +218,11 @@ def _safe_date(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
-def pick_weekday(dct: dt.date, weekday: int, tense: Tense) -> dt.date:
-    """Past -> the most recent such weekday (today included), future -> the next one, else the nearest."""
-    back = (dct.isoweekday() - weekday) % 7
-    ahead = (weekday - dct.isoweekday()) % 7
+def pick_weekday(dct: dt.date, weekday: int, tense: Tense, exclusive: bool = False) -> dt.date:
+    """Past -> the most recent such weekday (today included unless ``exclusive``), future -> the next one,
+    else the nearest."""
+    back = (dct.isoweekday() - weekday) % 7 or (7 if exclusive else 0)
+    ahead = (weekday - dct.isoweekday()) % 7 or (7 if exclusive else 0)
     if tense == "past":
         return dct - dt.timedelta(days=back)
     if tense == "future":
@@ -289,11 +294,14 @@ def _resolve_date_part(value: str, ctx: Context) -> tuple[str | None, str]:
     if m := _WEEKDAY.match(value):
         if ctx.dct is None:
             return None, m[2]
-        day = pick_weekday(ctx.dct, int(m[1]), ctx.tense)
+        day = pick_weekday(ctx.dct, int(m[1]), ctx.tense, ctx.relative == "exclusive")
         if m[2] == "-WE":  # "the weekend": the week of that Saturday
             y, w, _ = day.isocalendar()
             return f"{y:04d}-W{w:02d}-WE", ""
         return day.isoformat(), m[2]
+    if m := _QUARTER_OF_YEAR.match(value):
+        # "the 1988 period" in an earnings report: the quarter being reported, in that year.
+        return (f"{m[1]}-Q{ctx.last_quarter[1]}" if ctx.last_quarter else m[1]), ""
     if m := _HOLIDAY.match(value):
         spec, year = m.groups()
         if year:
@@ -366,11 +374,22 @@ def _pick_yearless(part: str, ctx: Context) -> str | None:
         # A month next to the article's month is that one whatever the tense ("in February" in January).
         near = [y for y in (ctx.dct.year, ctx.dct.year - 1, ctx.dct.year + 1)
                 if not ctx.tense_forced and abs((y * 12 + month) - (ctx.dct.year * 12 + ctx.dct.month)) <= MONTH_NEAR]
+        if ctx.relative == "this":
+            return f"{ctx.dct.year:04d}-{month:02d}"
+        if ctx.relative == "exclusive" and month == ctx.dct.month:  # "last May" said in May: a year ago
+            return f"{ctx.dct.year + (1 if ctx.tense == 'future' else -1):04d}-{month:02d}"
         year = near[0] if near else pick_year(ctx.dct, month, 15 if month != ctx.dct.month else ctx.dct.day, ctx.tense)
         return f"{year:04d}-{month:02d}"
     if part in _SEASON_MONTHS:
         start, _ = _SEASON_MONTHS[part]
+        if ctx.relative == "this":  # "this winter" in January is the one that began in December
+            return f"{ctx.dct.year - (1 if part == 'WI' and ctx.dct.month < 3 else 0):04d}-{part}"
         return f"{pick_year(ctx.dct, (start - 1) % 12 + 1, 21, ctx.tense):04d}-{part}"
+    if m := re.fullmatch(r"H([12])", part):
+        # As with quarters: the latest half that has begun ("the first half" in August is this year's).
+        h = int(m[1])
+        year = ctx.dct.year if ctx.dct.month >= 6 * h - 5 or ctx.tense == "future" else ctx.dct.year - 1
+        return f"{year:04d}-H{h}"
     if m := re.fullmatch(r"Q([1-4])", part):
         # News reports a quarter once it has begun: the latest quarter q that started on or before the
         # article date ("fourth-quarter charge" in November is this year's, in January last year's).
@@ -401,12 +420,57 @@ def _apply_time(date_value: str, rest: str, zone: str | None) -> tuple[str, dt.d
     return f"{day.isoformat()}T{hour:02d}:{minute:02d}{sign}{total // 60:02d}:{total % 60:02d}", local
 
 
+# Duration units -> (ISO 8601 designator, is a time unit, the next smaller unit and how many of it make one).
+# Decades and centuries are written in years (P10Y, P100Y): ISO 8601 has no such designators.
+_DURATION_UNITS: dict[str, tuple[str, bool, str | None, int]] = {
+    "CE": ("Y", False, None, 0), "DE": ("Y", False, None, 0), "Y": ("Y", False, "M", 12),
+    "Q": ("Q", False, "M", 3), "M": ("M", False, "D", 30), "W": ("W", False, "D", 7),
+    "D": ("D", False, "H", 24), "H": ("H", True, "MIN", 60), "MIN": ("M", True, "S", 60), "S": ("S", True, None, 0),
+}
+_YEARS_PER = {"DE": 10, "CE": 100}
+_DURATION_SIMPLE = re.compile(r"^P(X|\d+(?:\.\d+)?)(CE|DE|MIN|[YQMWDHS])$")
+
+
+def normalize_duration(value: str) -> str:
+    """``P{amount}{unit}`` as a rule writes it -> an ISO 8601 / TimeML duration.
+
+    Hours and minutes go after T (PT5H); decades and centuries become years (P2DE -> P20Y, PXDE -> PXY);
+    a fractional amount is carried into the next smaller unit when that is exact (P2.5Y -> P2Y6M,
+    PT5.5H -> PT5H30M, P1.5W -> P10DT12H), else kept as an ISO decimal fraction.
+    """
+    m = _DURATION_SIMPLE.match(value)
+    if not m:
+        return value
+    amount, unit = m.groups()
+    if amount != "X" and unit in _YEARS_PER:
+        amount, unit = _number_text(float(amount) * _YEARS_PER[unit]), "Y"
+    return "P" + _duration_parts(amount, unit)
+
+
+def _duration_parts(amount: str, unit: str) -> str:
+    designator, is_time, smaller, per = _DURATION_UNITS[unit]
+    whole, _, fraction = amount.partition(".")
+    if fraction and smaller and float("0." + fraction) * per == int(float("0." + fraction) * per):
+        rest_part = _duration_parts(str(int(float("0." + fraction) * per)), smaller)
+        if not int(whole):
+            return rest_part
+        unit_part = _unit_part(whole, designator, is_time)
+        return unit_part + (rest_part[1:] if is_time else rest_part)  # one T for the time part: PT5H30M
+    return _unit_part(amount, designator, is_time)
+
+
+def _unit_part(amount: str, designator: str, is_time: bool) -> str:
+    return ("T" if is_time else "") + amount + designator
+
+
+def _number_text(x: float) -> str:
+    return str(int(x)) if x == int(x) else f"{x:g}"
+
+
 def resolve(value: str, timex_type: TimexType, ctx: Context, mod: str | None = None, zone: str | None = None) -> TimeValue | None:
     """Resolve one underspecified value. None when it cannot be resolved (e.g. no article date)."""
     if timex_type == TimexType.DURATION or (timex_type == TimexType.SET and value.startswith("P")):
-        if m := _DURATION_TIME_UNIT.match(value):
-            value = f"PT{m[1]}{'H' if m[2] == 'H' else 'M'}"
-        return make_value(value, timex_type, mod)
+        return make_value(normalize_duration(value), timex_type, mod)
     if not value.startswith("UNDEF"):
         return _finish(value, "", timex_type, mod, zone)
     date_value, rest = _resolve_date_part(value, ctx)

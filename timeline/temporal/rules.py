@@ -64,6 +64,7 @@ class LanguageData:
     abbreviations: frozenset[str]
     generic_cue: re.Pattern[str]
     not_future: re.Pattern[str] | None = None  # "next to": a future word that is not a tense marker here
+    adjective_before: frozenset[str] = frozenset()  # words after which an "-ed" word is an adjective
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ def _load_language(path: Path, tables: dict[str, Table]) -> LanguageData:
         abbreviations=frozenset(sentence["abbreviations"]),
         generic_cue=word_set_regex(cues),
         not_future=word_set_regex(tense["not_future"]) if tense.get("not_future") else None,
+        adjective_before=frozenset(w.lower() for w in tense.get("adjective_before", [])),
     )
 
 
