@@ -32,7 +32,8 @@ class Table:
 
     name: str
     lookup: dict[str, str]
-    alternation: str
+    alternation: str  # one alternative per word, longest first: what the prefilter reads its anchors from
+    fast: str = ""  # the same words as a prefix tree, what the regexes run (see _trie_regex)
 
     def get(self, text: str) -> str | None:
         return self.lookup.get(normalize_words(text))
@@ -86,6 +87,48 @@ def _word_regex(word: str) -> str:
     return f"(?-i:{body})" if exact else body
 
 
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """A table word as regex tokens, one per character (a space matches any run of spaces)."""
+    return tuple(r"\s+" if ch == " " else "['’]" if ch in "'’" else re.escape(ch) for ch in word)
+
+
+def _trie_regex(words: list[str]) -> str:
+    """The words as one prefix tree ("twenty(?:[\\s-](?:one|two|...))?"), longer words preferred.
+
+    A flat alternation of ~200 number words is tried word by word at every position; the tree
+    decides by the first characters, which keeps the rules that start with a number fast.
+    Words written "=Word" keep their exact case in a subtree of their own.
+    """
+    exact = [w[1:] for w in words if w.startswith("=")]
+    plain = [w.lower() for w in words if not w.startswith("=")]
+    parts = []
+    if exact:
+        parts.append("(?-i:" + _trie_node(_build_trie(exact)) + ")")
+    if plain:
+        parts.append(_trie_node(_build_trie(plain)))
+    return "|".join(parts) or "(?!)"
+
+
+def _build_trie(words: list[str]) -> dict:
+    root: dict = {}
+    for word in words:
+        node = root
+        for token in _word_tokens(word):
+            node = node.setdefault(token, {})
+        node[""] = {}  # end of a word
+    return root
+
+
+def _trie_node(node: dict) -> str:
+    branches = [token + _trie_node(child) for token, child in sorted(node.items(), key=lambda kv: kv[0]) if token]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a word may end here: try the longer ones first, then stop
+        return f"(?:{body})?" if len(branches) == 1 else f"{body}?"
+    return body
+
+
 def _load_tables(path: Path) -> dict[str, Table]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     tables: dict[str, Table] = {}
@@ -103,22 +146,24 @@ def _load_tables(path: Path) -> dict[str, Table]:
         words.sort(key=lambda w: -len(w.lstrip("=")))
         # Whole words only: "easter" must not match inside "northeastern".
         alternation = r"(?<![\w'’])(?:" + "|".join(_word_regex(w) for w in words) + r")(?![\w])"
-        tables[name] = Table(name, lookup, alternation)
+        fast = r"(?<![\w'’])(?:" + _trie_regex(words) + r")(?![\w])"
+        tables[name] = Table(name, lookup, alternation, fast)
     return tables
 
 
 def _expand(pattern: str, macros: dict[str, str], tables: dict[str, Table], where: str,
-            group_tables: dict[str, str], depth: int = 0) -> str:
+            group_tables: dict[str, str], depth: int = 0, fast: bool = False) -> str:
+    """The pattern with its macros and tables written out; ``fast``: tables as prefix trees."""
     if depth > 5:
         raise RuleError(f"{where}: macros nest too deeply")
 
     def sub(m: re.Match[str]) -> str:
         name, group = m.group(1), m.group(2)
         if name in macros and not (group and name in tables):  # %{year} the macro, %{year:-} the table
-            return _expand(macros[name], macros, tables, where, group_tables, depth + 1)
+            return _expand(macros[name], macros, tables, where, group_tables, depth + 1, fast)
         if name not in tables:
             raise RuleError(f"{where}: unknown table or macro %{{{name}}}")
-        alternation = tables[name].alternation
+        alternation = tables[name].fast if fast else tables[name].alternation
         if group == "-":
             return f"(?:{alternation})"
         group = group or name
@@ -146,7 +191,10 @@ def _compile_rule(index: int, raw: dict, macros: dict[str, str], tables: dict[st
     group_tables: dict[str, str] = {}
     source = _expand(raw["pattern"], macros, tables, where, group_tables)
     try:
-        regex = re.compile(source, re.IGNORECASE)
+        # No rule match starts inside a word; saying so up front also lets the engine skip
+        # mid-word positions cheaply.
+        regex = re.compile(r"(?<!\w)(?:" + _expand(raw["pattern"], macros, tables, where, {}, fast=True) + ")",
+                           re.IGNORECASE)
     except re.error as exc:
         raise RuleError(f"{where}: pattern does not compile: {exc}") from exc
     try:
