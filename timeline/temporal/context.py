@@ -13,6 +13,7 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])
 _SOFT_WRAP = re.compile(r"[ \t]*[a-z]")
 _ED_VERB = re.compile(r"\b([a-z]{3,}ed)\b", re.IGNORECASE)
 _QUOTE_CHARS = "\"“”"
+FUTURE_BEFORE = "future-before"  # a future marker that only counts before the date (language.toml)
 
 
 def sentence_spans(text: str, begin: int, language: LanguageData) -> list[tuple[int, int]]:
@@ -79,7 +80,10 @@ class TenseMarkers:
 def sentence_markers(text: str, sentence: tuple[int, int], language: LanguageData) -> TenseMarkers:
     s_start, s_end = sentence
     explicit = []
-    for tense, regex in (("future", language.future), ("past", language.past), ("present", language.present)):
+    regexes = [("future", language.future), ("past", language.past), ("present", language.present)]
+    if language.future_before is not None:
+        regexes.append((FUTURE_BEFORE, language.future_before))
+    for tense, regex in regexes:
         for m in regex.finditer(text, s_start, s_end):
             if tense == "future" and language.not_future is not None and language.not_future.match(text, m.start()):
                 continue
@@ -105,6 +109,10 @@ def tense_near(text: str, sentence: tuple[int, int], start: int, end: int, langu
     for m_start, m_end, tense, after_aux in markers.explicit:
         if start <= m_start < end or after_aux:
             continue
+        if tense == FUTURE_BEFORE:
+            if m_start >= end:
+                continue
+            tense = "future"
         explicit.add(tense)
         best = _closer(best, _distance(m_start, m_end, start, end), tense)
     # A recurring-date cue ("is celebrated on May 9") wins unless an explicit past/future word says otherwise;

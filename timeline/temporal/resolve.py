@@ -43,6 +43,7 @@ _REF = re.compile(r"^UNDEF-(REF|LAST)-(day|week|month|quarter|year|decade|centur
 _YEARLESS = re.compile(r"^UNDEF-year(?:@([+-]\d+))?-(.+)$")
 _YEAR_QUARTER = re.compile(r"^-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]|SP|SU|FA|WI)$")  # a quarter, month or season of that year
 _WEEKDAY = re.compile(r"^UNDEF-weekday-([1-7])(.*)$")
+_WEEKDAY_LAST = re.compile(r"^UNDEF-LAST-weekday-([1-7])([<>])(.*)$")
 _QUARTER_OF_YEAR = re.compile(r"^UNDEF-quarter@(\d{4})$")
 _HOLIDAY = re.compile(r"^UNDEF-holiday-([^@]+)(?:@(\d{4}))?$")
 _TIME_SUFFIX = re.compile(r"^T(?:(\d\d):(\d\d)|(MO|AF|EV|NI|DT))$")
@@ -291,6 +292,12 @@ def _resolve_date_part(value: str, ctx: Context) -> tuple[str | None, str]:
         if unit == "year" and _YEAR_QUARTER.match(rest):  # "next year's first quarter", "February this year"
             return shift(anchor, unit, n) + rest, ""
         return shift(anchor, unit, n), rest
+    if m := _WEEKDAY_LAST.match(value):
+        # "the previous Friday", "the following Monday": that weekday before/after the last mentioned day.
+        base = ctx.last_day or ctx.dct
+        if base is None:
+            return None, m[3]
+        return pick_weekday(base, int(m[1]), "past" if m[2] == "<" else "future", exclusive=True).isoformat(), m[3]
     if m := _WEEKDAY.match(value):
         if ctx.dct is None:
             return None, m[2]

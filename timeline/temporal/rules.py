@@ -66,6 +66,7 @@ class LanguageData:
     generic_cue: re.Pattern[str]
     not_future: re.Pattern[str] | None = None  # "next to": a future word that is not a tense marker here
     adjective_before: frozenset[str] = frozenset()  # words after which an "-ed" word is an adjective
+    future_before: re.Pattern[str] | None = None  # future markers that count only before the date
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,7 @@ def _load_language(path: Path, tables: dict[str, Table]) -> LanguageData:
         generic_cue=word_set_regex(cues),
         not_future=word_set_regex(tense["not_future"]) if tense.get("not_future") else None,
         adjective_before=frozenset(w.lower() for w in tense.get("adjective_before", [])),
+        future_before=word_set_regex(tense["future_before"]) if tense.get("future_before") else None,
     )
 
 
