@@ -9,7 +9,8 @@ distribution over a 30,000-word vocabulary, so common words are shared by thousa
 rare words by a few), sentence context (the clause terms plus 8..20 more words), and 0..3 names
 (Zipf over 3,000 names). Every fifth event re-tells an earlier event from another article (same
 date +-0..2 days, most of its words) so real merges happen. Only ``merge_events`` is timed; the
-synthetic batch is built first. Prints events, entries, seconds, events/s and the command line.
+synthetic batch is built first. Prints events, entries, seconds, events/s, the merge's pairwise precision and recall against
+the synthetic truth (which event retells which) and the command line.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import random
 import shlex
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -55,11 +57,13 @@ def _when(rng: random.Random, day: dt.date | None = None) -> TimeValue:
                      start=dt.date(day.year, 1, 1), end=dt.date(day.year + 1, 1, 1))
 
 
-def synthesize(n_articles: int, per_article: int, seed: int) -> tuple[list[Event], dict[str, Article]]:
+def synthesize(n_articles: int, per_article: int, seed: int) -> tuple[list[Event], dict[str, Article], list[int]]:
+    """Events, their articles, and for each event the happening it tells (its truth cluster)."""
     rng = random.Random(seed)
     word = _zipf_sampler(VOCAB, 1.05, rng)
     name = _zipf_sampler(NAMES, 1.1, rng)
     events: list[Event] = []
+    happening: list[int] = []
     articles: dict[str, Article] = {}
     for a in range(n_articles):
         aid = f"a{a:06d}"
@@ -68,7 +72,8 @@ def synthesize(n_articles: int, per_article: int, seed: int) -> tuple[list[Event
         k = max(1, min(3 * per_article, int(rng.gauss(per_article, per_article / 3))))
         for j in range(k):
             if events and rng.random() < 0.2:  # another article retells an earlier event
-                base = events[rng.randrange(max(0, len(events) - 5000), len(events))]
+                b = rng.randrange(max(0, len(events) - 5000), len(events))
+                base, told = events[b], happening[b]
                 shift = rng.choice((0, 0, 0, 0, 1, 2))
                 day = (base.when.start + dt.timedelta(days=shift)) if base.when.start else None
                 when = _when(rng, day) if shift else base.when
@@ -78,6 +83,7 @@ def synthesize(n_articles: int, per_article: int, seed: int) -> tuple[list[Event
                 when = _when(rng)
                 terms = [f"w{word()}" for _ in range(rng.randrange(6, 15))]
                 names = [f"N{name()}" for _ in range(rng.randrange(4))]
+                told = len(events)
             context = terms + [f"w{word()}" for _ in range(rng.randrange(8, 21))]
             start = 100 * j
             mention = Mention(start=start, end=start + 10, text="on Monday", timex=when, rule="synthetic")
@@ -86,7 +92,19 @@ def synthesize(n_articles: int, per_article: int, seed: int) -> tuple[list[Event
                 quote_start=start, quote_end=start + 90, places=[], terms=sorted(set(terms)),
                 context=sorted(set(context)), names=sorted(set(names)),
             ))
-    return events, articles
+            happening.append(told)
+    return events, articles, happening
+
+
+def pair_scores(entries: list, events: list[Event], happening: list[int]) -> tuple[float, float]:
+    """Pairwise precision and recall of the merge against the synthetic truth: of the event pairs put in
+    one entry, how many tell one happening; of the pairs telling one happening, how many share an entry."""
+    truth = {(e.article_id, e.quote_start): h for e, h in zip(events, happening)}
+    pairs = lambda counts: sum(n * (n - 1) // 2 for n in counts)  # noqa: E731
+    merged = pairs(len(entry.sources) for entry in entries)
+    correct = sum(pairs(Counter(truth[(s.article_id, s.quote_start)] for s in entry.sources).values()) for entry in entries)
+    relevant = pairs(Counter(happening).values())
+    return (correct / merged if merged else 1.0), (correct / relevant if relevant else 1.0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    events, articles = synthesize(args.n, args.events_per_article, args.seed)
+    events, articles, happening = synthesize(args.n, args.events_per_article, args.seed)
     built = time.perf_counter() - t0
 
     if args.profile:
@@ -114,12 +132,14 @@ def main(argv: list[str] | None = None) -> int:
         entries = merge_events(events, articles)
         seconds = time.perf_counter() - t0
 
+    precision, recall = pair_scores(entries, events, happening)
     multi = sum(1 for e in entries if len({s.article_id for s in e.sources}) > 1)
     print(f"command:  python {shlex.join(['benchmarks/merge.py', *(argv if argv is not None else sys.argv[1:])])}")
     print(f"python:   {platform.python_version()} on {platform.machine()}")
     print(f"articles: {len(articles):,}   events: {len(events):,}   (synthesized in {built:.1f} s)")
     print(f"entries:  {len(entries):,}   multi-source entries: {multi:,}")
     print(f"merge:    {seconds:.2f} s   {len(events) / seconds:,.0f} events/s")
+    print(f"quality:  pairwise precision {precision:.3f}, recall {recall:.3f} against the synthetic truth")
     return 0
 
 
