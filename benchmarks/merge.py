@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from timeline.merge import merge_events  # noqa: E402
-from timeline.models import Article, Event, Mention, Precision, TimeValue, TimexType  # noqa: E402
+from timeline.models import Article, Entry, Event, Mention, Precision, TimeValue, TimexType  # noqa: E402
 
 YEAR_START = dt.date(2025, 1, 1)
 VOCAB = 30_000
@@ -96,14 +96,17 @@ def synthesize(n_articles: int, per_article: int, seed: int) -> tuple[list[Event
     return events, articles, happening
 
 
-def pair_scores(entries: list, events: list[Event], happening: list[int]) -> tuple[float, float]:
+def _pairs(sizes) -> int:
+    return sum(n * (n - 1) // 2 for n in sizes)
+
+
+def pair_scores(entries: list[Entry], events: list[Event], happening: list[int]) -> tuple[float, float]:
     """Pairwise precision and recall of the merge against the synthetic truth: of the event pairs put in
     one entry, how many tell one happening; of the pairs telling one happening, how many share an entry."""
     truth = {(e.article_id, e.quote_start): h for e, h in zip(events, happening)}
-    pairs = lambda counts: sum(n * (n - 1) // 2 for n in counts)  # noqa: E731
-    merged = pairs(len(entry.sources) for entry in entries)
-    correct = sum(pairs(Counter(truth[(s.article_id, s.quote_start)] for s in entry.sources).values()) for entry in entries)
-    relevant = pairs(Counter(happening).values())
+    merged = _pairs(len(entry.sources) for entry in entries)
+    correct = sum(_pairs(Counter(truth[(s.article_id, s.quote_start)] for s in entry.sources).values()) for entry in entries)
+    relevant = _pairs(Counter(happening).values())
     return (correct / merged if merged else 1.0), (correct / relevant if relevant else 1.0)
 
 
