@@ -481,6 +481,12 @@ def resolve(value: str, timex_type: TimexType, ctx: Context, mod: str | None = N
     """Resolve one underspecified value. None when it cannot be resolved (e.g. no article date)."""
     if timex_type == TimexType.DURATION or (timex_type == TimexType.SET and value.startswith("P")):
         return make_value(normalize_duration(value), timex_type, mod)
+    if value.endswith("@W"):  # "the week of March 6": the ISO week holding that day
+        day = resolve(value[:-2], timex_type, ctx, None, zone)
+        if day is None or not re.fullmatch(r"\d{4}-\d\d-\d\d", day.value):
+            return day
+        year, week, _ = dt.date.fromisoformat(day.value).isocalendar()
+        return make_value(f"{year:04d}-W{week:02d}", timex_type, mod)
     if not value.startswith("UNDEF"):
         return _finish(value, "", timex_type, mod, zone)
     date_value, rest = _resolve_date_part(value, ctx)
