@@ -46,6 +46,7 @@ _WEEKDAY = re.compile(r"^UNDEF-weekday-([1-7])(.*)$")
 _WEEKDAY_LAST = re.compile(r"^UNDEF-LAST-weekday-([1-7])([<>])(.*)$")
 _QUARTER_OF_YEAR = re.compile(r"^UNDEF-quarter@(\d{4})$")
 _HOLIDAY = re.compile(r"^UNDEF-holiday-([^@]+)(?:@(\d{4}))?$")
+_DAY_SHIFT = re.compile(r"@D([+-]\d+)$")
 _TIME_SUFFIX = re.compile(r"^T(?:(\d\d):(\d\d)|(MO|AF|EV|NI|DT))$")
 
 
@@ -481,6 +482,11 @@ def resolve(value: str, timex_type: TimexType, ctx: Context, mod: str | None = N
     """Resolve one underspecified value. None when it cannot be resolved (e.g. no article date)."""
     if timex_type == TimexType.DURATION or (timex_type == TimexType.SET and value.startswith("P")):
         return make_value(normalize_duration(value), timex_type, mod)
+    if m := _DAY_SHIFT.search(value):  # "the day before last Tuesday": that day moved by N days
+        day = resolve(value[:m.start()], timex_type, ctx, mod, zone)
+        if day is None or not re.fullmatch(r"\d{4}-\d\d-\d\d", day.value):
+            return day
+        return make_value((dt.date.fromisoformat(day.value) + dt.timedelta(days=int(m[1]))).isoformat(), timex_type, mod)
     if value.endswith("@W"):  # "the week of March 6": the ISO week holding that day
         day = resolve(value[:-2], timex_type, ctx, None, zone)
         if day is None or not re.fullmatch(r"\d{4}-\d\d-\d\d", day.value):
