@@ -154,6 +154,8 @@ NOT_DATES = [
     ("2025-05-08", "He came second in the race.", "second"),
     ("2025-05-08", "Those present applauded.", "present"),
     ("2025-05-08", "It raised 1945 dollars.", "1945"),
+    ("1989-11-02", "The notes cost the concern about $2 million a year in interest expense.", "a year"),
+    ("1998-02-06", "The economy has been creating jobs at a rate of 358,000 a month.", "a month"),
     ("2025-05-08", "Tariffs rose to 2025 percent.", "2025"),
     ("2025-05-08", "Ukraine’s air force claimed Russia launched bombs over Sumy in northeastern Ukraine.", "easter"),
     ("2025-05-08", "May God bless them.", "May"),
