@@ -41,7 +41,7 @@ class Context:
 
 _REF = re.compile(r"^UNDEF-(REF|LAST)-(day|week|month|quarter|year|decade|century)([+-])(\d+(?:\.\d+)?|X)(@Q)?(.*)$")
 _YEARLESS = re.compile(r"^UNDEF-year(?:@([+-]\d+))?-(.+)$")
-_YEAR_QUARTER = re.compile(r"^-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]|SP|SU|FA|WI)$")  # a quarter, month or season of that year
+_YEAR_QUARTER = re.compile(r"^-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]|12-31|SP|SU|FA|WI)$")  # a quarter, month, season (or its last day) of that year
 _WEEKDAY = re.compile(r"^UNDEF-weekday-([1-7])(.*)$")
 _WEEKDAY_LAST = re.compile(r"^UNDEF-LAST-weekday-([1-7])([<>])(.*)$")
 _QUARTER_OF_YEAR = re.compile(r"^UNDEF-quarter@(\d{4})$")
