@@ -157,6 +157,7 @@ NOT_DATES = [
     ("1989-11-02", "The notes cost the concern about $2 million a year in interest expense.", "a year"),
     ("1998-02-06", "The economy has been creating jobs at a rate of 358,000 a month.", "a month"),
     ("1990-08-16", "Iraq imports about three-quarters of its food.", "quarters"),
+    ("1989-11-02", "Foreigners hold more than a quarter of the shares.", "quarter"),
     ("2025-05-08", "Tariffs rose to 2025 percent.", "2025"),
     ("2025-05-08", "Ukraine’s air force claimed Russia launched bombs over Sumy in northeastern Ukraine.", "easter"),
     ("2025-05-08", "May God bless them.", "May"),
