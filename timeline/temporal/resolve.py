@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -47,6 +48,7 @@ _WEEKDAY_LAST = re.compile(r"^UNDEF-LAST-weekday-([1-7])([<>])(.*)$")
 _QUARTER_OF_YEAR = re.compile(r"^UNDEF-quarter@(\d{4})$")
 _HOLIDAY = re.compile(r"^UNDEF-holiday-([^@]+)(?:@(\d{4}))?$")
 _DAY_SHIFT = re.compile(r"@D([+-]\d+)$")
+_FULL_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 _TIME_SUFFIX = re.compile(r"^T(?:(\d\d):(\d\d)|(MO|AF|EV|NI|DT))$")
 
 
@@ -478,21 +480,25 @@ def _number_text(x: float) -> str:
     return str(int(x)) if x == int(x) else f"{x:g}"
 
 
+def _from_day(base: str, timex_type: TimexType, ctx: Context, mod: str | None, zone: str | None,
+              derive: Callable[[dt.date], str], day_mod: str | None) -> TimeValue | None:
+    """Resolve `base` to a day, then derive the value from that day; anything coarser than a day passes as is."""
+    day = resolve(base, timex_type, ctx, day_mod, zone)
+    if day is None or not _FULL_DAY.fullmatch(day.value):
+        return day
+    return make_value(derive(dt.date.fromisoformat(day.value)), timex_type, mod)
+
+
 def resolve(value: str, timex_type: TimexType, ctx: Context, mod: str | None = None, zone: str | None = None) -> TimeValue | None:
     """Resolve one underspecified value. None when it cannot be resolved (e.g. no article date)."""
     if timex_type == TimexType.DURATION or (timex_type == TimexType.SET and value.startswith("P")):
         return make_value(normalize_duration(value), timex_type, mod)
     if m := _DAY_SHIFT.search(value):  # "the day before last Tuesday": that day moved by N days
-        day = resolve(value[:m.start()], timex_type, ctx, mod, zone)
-        if day is None or not re.fullmatch(r"\d{4}-\d\d-\d\d", day.value):
-            return day
-        return make_value((dt.date.fromisoformat(day.value) + dt.timedelta(days=int(m[1]))).isoformat(), timex_type, mod)
+        return _from_day(value[:m.start()], timex_type, ctx, mod, zone,
+                         lambda day: (day + dt.timedelta(days=int(m[1]))).isoformat(), mod)
     if value.endswith("@W"):  # "the week of March 6": the ISO week holding that day
-        day = resolve(value[:-2], timex_type, ctx, None, zone)
-        if day is None or not re.fullmatch(r"\d{4}-\d\d-\d\d", day.value):
-            return day
-        year, week, _ = dt.date.fromisoformat(day.value).isocalendar()
-        return make_value(f"{year:04d}-W{week:02d}", timex_type, mod)
+        return _from_day(value[:-2], timex_type, ctx, mod, zone,
+                         lambda day: "{:04d}-W{:02d}".format(*day.isocalendar()[:2]), None)
     if not value.startswith("UNDEF"):
         return _finish(value, "", timex_type, mod, zone)
     date_value, rest = _resolve_date_part(value, ctx)
