@@ -119,6 +119,11 @@ CASES = [
     # --- TimeBank conventions (TempEval-3 gold) ---------------------------------------------------------
     # a weekday with a part of day is a DATE of that day
     ("1999-02-06", "The Internet provider closed the site Thursday night.", "Thursday night", "1999-02-04", "day"),
+    # ... except the evening, a TIME of that day (TimeML's TEV)
+    ("1998-02-13", "A woman was killed Thursday evening in a laundromat.", "Thursday evening", "1998-02-12TEV", "day"),
+    # "until <weekday>" is a deadline still ahead, even after a past-tense verb
+    ("2000-03-30", "Immigration officials postponed until Tuesday morning any action on the boy's parole.", "Tuesday morning", "2000-04-04", "day"),
+    ("2000-04-03", "The service has given the relatives until 9 a.m. Tuesday to sign a paper.", "9 a.m. Tuesday", "2000-04-04T09:00", "minute"),
     # quarters: an ordinal quarter is the latest one begun by the article date; "the latest quarter" the last ended
     ("1989-11-02", "It expects a fourth-quarter charge.", "fourth-quarter", "1989-Q4", "quarter"),
     ("1998-01-26", "Profits fell in the fourth quarter.", "the fourth quarter", "1997-Q4", "quarter"),
