@@ -166,6 +166,9 @@ NOT_DATES = [
     ("2025-05-08", "Tariffs rose to 2025 percent.", "2025"),
     ("2025-05-08", "Ukraine’s air force claimed Russia launched bombs over Sumy in northeastern Ukraine.", "easter"),
     ("2025-05-08", "May God bless them.", "May"),
+    # "today's" of an era, not of a day
+    ("1989-10-27", "Intel's microprocessors are the chips of choice in many of today's personal computers.", "today's"),
+    ("2000-01-07", "The case of Elian is for today's youth what 40 years of the blockade were.", "today's"),
     # TimeBank does not annotate ages, "previously", "soon" or "quarterly"
     ("2025-05-08", "A 45-year-old man was arrested.", "year-old"),
     ("2025-05-08", "He was 45 years old.", "years old"),
