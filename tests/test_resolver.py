@@ -119,6 +119,8 @@ CASES = [
     # --- TimeBank conventions (TempEval-3 gold) ---------------------------------------------------------
     # a weekday with a part of day is a DATE of that day
     ("1999-02-06", "The Internet provider closed the site Thursday night.", "Thursday night", "1999-02-04", "day"),
+    # a quoted phrase not in title case is still a date
+    ("1989-11-02", '"Next week we will decide," he said.', "Next week", "1989-W45", "week"),
     # ... except the evening, a TIME of that day (TimeML's TEV)
     ("1998-02-13", "A woman was killed Thursday evening in a laundromat.", "Thursday evening", "1998-02-12TEV", "day"),
     # "until <weekday>" is a deadline still ahead, even after a past-tense verb
@@ -166,6 +168,9 @@ NOT_DATES = [
     ("2025-05-08", "Tariffs rose to 2025 percent.", "2025"),
     ("2025-05-08", "Ukraine’s air force claimed Russia launched bombs over Sumy in northeastern Ukraine.", "easter"),
     ("2025-05-08", "May God bless them.", "May"),
+    # quoted titles in title case are shows, not times
+    ("1990-08-13", 'Secretary of State James Baker, speaking on ABC News\' "This Week," said the request helps.', "This Week"),
+    ("2000-04-17", "Gonzalez said on CBS's ''60 Minutes.'' The boy is fine.", "Minutes"),
     # "today's" of an era, not of a day
     ("1989-10-27", "Intel's microprocessors are the chips of choice in many of today's personal computers.", "today's"),
     ("2000-01-07", "The case of Elian is for today's youth what 40 years of the blockade were.", "today's"),

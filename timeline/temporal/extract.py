@@ -58,6 +58,17 @@ def find_candidates(text: str, rules: Rules, begin: int = 0) -> list[Candidate]:
     return taken
 
 
+_OPENING_QUOTE = ('"', "“", "`", "'", "‘")
+
+
+def _quoted_title(text: str, start: int, end: int) -> bool:
+    """ 'ABC's "This Week"', '"60 Minutes"': a quoted phrase in title case names a show or a work, not a time."""
+    if start == 0 or text[start - 1] not in _OPENING_QUOTE:
+        return False
+    words = text[start:end].split()
+    return len(words) > 1 and all(w[0].isupper() for w in words if w[0].isalpha())
+
+
 def _anchor_kind(value_template: str, timex_type: TimexType) -> str:
     if timex_type in (TimexType.DURATION, TimexType.SET):
         return "none"
@@ -102,6 +113,8 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
     markers: dict[tuple[int, int], TenseMarkers] = {}
     for cand in find_candidates(text, rules, begin):
         rule, m = cand.rule, cand.match
+        if _quoted_title(text, cand.start, cand.end):
+            continue
         sentence = sentences.at(cand.start)
         forced = fill(rule.tense, m, rule, rules) if rule.tense else ""
         soft = forced.startswith("~")  # "~future": the default tense, but near dates stay near ("by Jan. 14")
