@@ -389,8 +389,9 @@ def _pick_yearless(part: str, ctx: Context) -> str | None:
         if ctx.relative == "exclusive" and month == ctx.dct.month:  # "last May" said in May: a year ago
             return f"{ctx.dct.year + (1 if ctx.tense == 'future' else -1):04d}-{month:02d}"
         # "last February" said in March: the month just gone would be "last month", so the one a year before.
-        if ctx.relative == "exclusive" and ctx.tense == "past" and month == (ctx.dct.month - 2) % 12 + 1:
-            return f"{ctx.dct.year - 1 - (1 if month == 12 else 0):04d}-{month:02d}"
+        # Not across a new year: "last December" said in January is the December just gone.
+        if ctx.relative == "exclusive" and ctx.tense == "past" and month == ctx.dct.month - 1:
+            return f"{ctx.dct.year - 1:04d}-{month:02d}"
         year = near[0] if near else pick_year(ctx.dct, month, 15 if month != ctx.dct.month else ctx.dct.day, ctx.tense)
         return f"{year:04d}-{month:02d}"
     if part in _SEASON_MONTHS:
