@@ -328,7 +328,11 @@ def _status(statuses: set[EventStatus]) -> EventStatus:
 def _uid(events: list[Event], articles: dict[str, Article], chosen: str) -> str:
     """Stable across runs: derived from the date and the founding source (smallest article fingerprint + offset)."""
     founder = min(events, key=lambda e: (articles[e.article_id].sha256 or e.article_id, e.quote_start))
-    seed = f"{chosen}|{articles[founder.article_id].sha256 or founder.article_id}|{founder.quote_start}|{founder.mention.start}"
+    return _founded_uid(founder, articles[founder.article_id], chosen)
+
+
+def _founded_uid(founder: Event, article: Article, chosen: str) -> str:
+    seed = f"{chosen}|{article.sha256 or founder.article_id}|{founder.quote_start}|{founder.mention.start}"
     return hashlib.sha256(seed.encode()).hexdigest()[:24] + "@timeline"
 
 
@@ -361,10 +365,10 @@ def _group_entry(group: list[Event], group_keys: list[str], articles: dict[str, 
 
 def _single_entry(e: Event, key: str, articles: dict[str, Article]) -> Entry:
     """What ``_entry`` makes of a group of one event (most entries of a big batch), without the group work."""
-    status = _status({e.status})
+    status, article = e.status, articles[e.article_id]  # _status of one status is that status; the founder is e
     return Entry(
-        uid=_uid([e], articles, key), when=e.when, title=e.title, status=status, places=list(dict.fromkeys(e.places)),
-        actors=sorted(set(e.actors))[:8], sources=[_source(e, articles[e.article_id])], conflict=None,
+        uid=_founded_uid(e, article, key), when=e.when, title=e.title, status=status, places=list(dict.fromkeys(e.places)),
+        actors=sorted(set(e.actors))[:8], sources=[_source(e, article)], conflict=None,
         salience=round(1 + 0.1 * (status == EventStatus.HAPPENED), 4),
     )
 
