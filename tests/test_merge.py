@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from timeline import merge
 from timeline.merge import date_key, idf_weights, merge_events
@@ -148,3 +150,12 @@ def test_merge_leaves_the_cycle_collector_as_it_found_it():
 def test_tiny_batches(n):
     events = _busy_day(n)
     assert len(merge_events(events, _articles(events))) == n
+
+
+@given(st.lists(st.lists(st.integers(0, 80), max_size=90, unique=True).map(sorted), max_size=9))
+@settings(max_examples=300, deadline=None)
+def test_candidates_without_counting_are_the_counted_ones(postings):
+    # postings as the index holds them: ascending event indexes, none twice; short and long, overlapping
+    index = dict(enumerate(postings))
+    keys = list(index)
+    assert merge._candidates(index, keys, distinct=True) == merge._candidates(index, keys, distinct=False)

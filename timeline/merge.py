@@ -170,13 +170,41 @@ def _blocks(keys: list[str]) -> dict[str, list[int]]:
     return blocks
 
 
-def _candidates(index: dict[int, list[int]], keys: Iterable[int]) -> list[int]:
+def _candidates(index: dict[int, list[int]], keys: Iterable[int], distinct: bool) -> list[int]:
     """Earlier events sharing index words, ascending: all of them, or the CANDIDATES sharing the most words
     (ties: the first met, as ``Counter.most_common`` keeps them). Each word looks back at POSTINGS_LIMIT events.
     An event sharing a single word is a candidate only if that word is rare in the block: on a busy day one
     shared common word nominates hundreds of events and almost never the same happening (measured on the
-    merge benchmark: 1 in 700), while a rare one nominates few and often the right one."""
+    merge benchmark: 1 in 700), while a rare one nominates few and often the right one.
+
+    ``distinct``: no event of the block lists a word twice among its keys, nor do ``keys``; then an event's
+    count is the number of postings holding it, and the candidates are found without counting."""
     postings = [index[k] for k in keys if k in index]
+    if distinct:
+        picked = _rare_or_shared_twice(postings)
+        if len(picked) <= CANDIDATES:
+            return sorted(picked)
+    return _most_shared(postings)
+
+
+def _rare_or_shared_twice(postings: list[list[int]]) -> set[int]:
+    """The events of the rare postings and those in two or more windows of the common ones: the events sharing
+    more than one word or a rare one, when no posting holds an event twice. Set operations, not a count of
+    every window's events (most of which are in one common window only and are never candidates)."""
+    picked: set[int] = set()
+    seen: set[int] = set()
+    for p in postings:
+        if len(p) <= RARE_POSTINGS:
+            picked.update(p)
+        else:
+            window = p[-POSTINGS_LIMIT:]
+            picked |= seen.intersection(window)
+            seen.update(window)
+    return picked
+
+
+def _most_shared(postings: list[list[int]]) -> list[int]:
+    """``_candidates`` by counting: the CANDIDATES events in the most windows, in the order first met on ties."""
     shared = Counter(chain.from_iterable([p[-POSTINGS_LIMIT:] for p in postings]))
     rare = {j for p in postings if len(p) <= RARE_POSTINGS for j in p}
     picked = [j for j, n in shared.items() if n > 1 or j in rare]
@@ -189,16 +217,20 @@ def _link_same_date(keys: list[str], days: list[int | None], feats: list[_Featur
                     uf: _UnionFind) -> None:
     """Link same-date events; candidates come from an inverted index of rare words and names inside each
     date block, each word looking back at a bounded number of earlier events."""
-    find = uf.find
+    find, weight = uf.find, w2.__getitem__
+    # ``_plausible`` inlined over flat lists: it runs once per candidate (a million times at 10,000 articles)
+    rare_sets, terms_inv = [f.rare_set for f in feats], [f.terms_inv for f in feats]
     for members in _blocks(keys).values():
         coarse = days[members[0]] is None  # a block shares one date key, so one precision class
+        distinct = all(feats[i].names.isdisjoint(feats[i].rare_set) for i in members)  # keys are rare words, then names
         index: dict[int, list[int]] = defaultdict(list)
         for i in members:
             f = feats[i]
+            rare, inv = f.rare_set, f.terms_inv
             root = find(i)  # kept current as i's group grows, instead of one find per candidate
-            for j in _candidates(index, f.keys):
-                g = feats[j]
-                if _plausible(f, g, w2) and (other := find(j)) != root and _same(f, g, w2, coarse):
+            for j in _candidates(index, f.keys, distinct):
+                if (sum(map(weight, rare & rare_sets[j])) * inv * terms_inv[j] >= PLAUSIBLE
+                        and (other := find(j)) != root and _same(f, feats[j], w2, coarse)):
                     root = uf.join_roots(root, other)
             for k in f.keys:
                 index[k].append(i)
@@ -296,7 +328,11 @@ def _status(statuses: set[EventStatus]) -> EventStatus:
 def _uid(events: list[Event], articles: dict[str, Article], chosen: str) -> str:
     """Stable across runs: derived from the date and the founding source (smallest article fingerprint + offset)."""
     founder = min(events, key=lambda e: (articles[e.article_id].sha256 or e.article_id, e.quote_start))
-    seed = f"{chosen}|{articles[founder.article_id].sha256 or founder.article_id}|{founder.quote_start}|{founder.mention.start}"
+    return _founded_uid(founder, articles[founder.article_id], chosen)
+
+
+def _founded_uid(founder: Event, article: Article, chosen: str) -> str:
+    seed = f"{chosen}|{article.sha256 or founder.article_id}|{founder.quote_start}|{founder.mention.start}"
     return hashlib.sha256(seed.encode()).hexdigest()[:24] + "@timeline"
 
 
@@ -329,10 +365,10 @@ def _group_entry(group: list[Event], group_keys: list[str], articles: dict[str, 
 
 def _single_entry(e: Event, key: str, articles: dict[str, Article]) -> Entry:
     """What ``_entry`` makes of a group of one event (most entries of a big batch), without the group work."""
-    status = _status({e.status})
+    status, article = e.status, articles[e.article_id]  # _status of one status is that status; the founder is e
     return Entry(
-        uid=_uid([e], articles, key), when=e.when, title=e.title, status=status, places=list(dict.fromkeys(e.places)),
-        actors=sorted(set(e.actors))[:8], sources=[_source(e, articles[e.article_id])], conflict=None,
+        uid=_founded_uid(e, article, key), when=e.when, title=e.title, status=status, places=list(dict.fromkeys(e.places)),
+        actors=sorted(set(e.actors))[:8], sources=[_source(e, article)], conflict=None,
         salience=round(1 + 0.1 * (status == EventStatus.HAPPENED), 4),
     )
 
