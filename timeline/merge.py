@@ -306,12 +306,14 @@ def _best_title(events: list[Event], idf: dict[str, float], status: EventStatus)
     most shared with the group, then the longest."""
     if len(events) == 1:
         return events[0]
+    # dict.fromkeys, not set: each term once, summed in the event's own order, so the float sum (and the
+    # title picked on near-ties) is the same in every run whatever Python's string hash seed.
     counts: Counter[str] = Counter()
     for e in events:
-        counts.update(set(e.terms))
+        counts.update(dict.fromkeys(e.terms, 1))
 
     def score(e: Event) -> tuple[float, int, str, int]:
-        shared = sum(idf.get(t, 0.0) * (counts[t] - 1) for t in set(e.terms))
+        shared = sum(idf.get(t, 0.0) * (counts[t] - 1) for t in dict.fromkeys(e.terms))
         return (e.status != status, -shared, -len(e.terms), e.article_id, e.quote_start)
 
     return min(events, key=score)
