@@ -145,3 +145,26 @@ def test_sheet_sets_key_events_first_class(timeline):
     # arrival, talks, parade, 1945, Victory Day context
     assert len(key) == 5 and len(background) == len(articles) - 5
     assert any("arrived" in t for t in key) and any("parade" in t for t in key)
+
+
+def test_people_organizations_and_places_named_by_each_entry(timeline):
+    def entry(value, word):
+        [found] = _entries_with(timeline, value, word)
+        return found
+
+    # a sentence-initial surname is a name when the article writes it inside sentences too
+    assert "Putin" in entry("2025-05-07", "welcomed").actors
+    # a possessive and a date word end a name: "Putin’s February 2022 invasion"
+    assert entry("2022-02", "invasion").actors == ["Putin"]
+    # one name per person: the full names, not also "Xi" and "Putin"
+    talks = entry("2025-05-08", "joint statement")
+    assert {"Xi Jinping", "Vladimir Putin"} <= set(talks.actors) and not {"Xi", "Putin"} & set(talks.actors)
+    # a place that begins an organization's name is the organization's, not where it happens
+    summit = entry("2025-09", "Tianjin")
+    assert "Shanghai Cooperation Organization" in summit.actors
+    assert "Tianjin" in summit.places and "Shanghai" not in summit.places
+    # "the Russian Federation" is a country, not an actor called "Federation"
+    assert entry("2025-05", "Zelensky").actors == ["Volodymyr Zelensky"]
+    # wars and adjectives are nobody: "World War II", "Great Patriotic War", "Western"
+    every_actor = {a for e in timeline.entries for a in e.actors}
+    assert not every_actor & {"World War II", "Great Patriotic War", "Western", "Federation", "Soviet"}

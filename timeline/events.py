@@ -28,6 +28,7 @@ _DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her|our)\b", re.IGNORECAS
 _SEGMENT_LEAD = re.compile(r"[\s,;:”\"]*")
 _NAME_RUN = re.compile(r"(?<![\w'’.-])[A-Z][\w’'.-]*[\w](?:\s+(?:(?:of|de|da|al|bin|von|van|der|la|le)\s+)?[A-Z][\w’'.-]*[\w])*")
 _NAME = re.compile(r"(?<![\w'’])[A-Z][\w’'.-]*[\w]")
+_MID_NAME = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][\w’'.-]*[\w]")
 _PARTICIPLE_START = re.compile(r"[\s,;:—–-]*[a-z]+ing\b")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,]+\s*[-–—]+\s*")
 # Quotes around a whole clause add nothing to a title; unbalanced ones would confuse a reader.
@@ -46,6 +47,9 @@ class EventRules:
     date_words: frozenset[str]
     honorific: re.Pattern[str]
     gazetteer: Gazetteer
+    not_actors: frozenset[str] = frozenset()
+    happening_name: re.Pattern[str] | None = None  # a run naming a war or a holiday ("World War II")
+    organization_tail: re.Pattern[str] | None = None  # the rest of an organization's name after a place
 
 
 @functools.lru_cache(maxsize=4)
@@ -61,7 +65,21 @@ def load_event_rules(lang: str = "en") -> EventRules:
         # "[Chinese] President " before a capitalized name; the demonym goes with the office
         honorific=re.compile(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"),
         gazetteer=load_gazetteer(),
+        not_actors=frozenset(data.get("not_actors", [])),
+        happening_name=_ending_with(data.get("happening_heads", [])),
+        organization_tail=_tail_ending_with(data.get("organization_heads", [])),
     )
+
+
+def _ending_with(heads: list[str]) -> re.Pattern[str] | None:
+    return re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, heads)) + r")$") if heads else None
+
+
+def _tail_ending_with(heads: list[str]) -> re.Pattern[str] | None:
+    """Capitalized words right after a place that end in one of ``heads`` ("Shanghai| Cooperation Organization")."""
+    if not heads:
+        return None
+    return re.compile(r"(?:\s+[A-Z][\w’'.-]*)*?\s+(?:" + "|".join(map(re.escape, heads)) + r")(?![\w’'])")
 
 
 def stem(word: str) -> str:
@@ -218,6 +236,7 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, even
     sentences = SentenceIndex(sentence_spans(text, article.body_start, rules.language))
     events: list[Event] = []
     seen: set[tuple[int, int, str]] = set()
+    known = _names_inside_sentences(text)
     # a recurring date in a sentence that also dates something is tied to that date, not context
     dated_sentences = {sentences.at(m.start) for m in mentions if (m.event_when or m.timex).start is not None
                        and not _is_background(m, m.event_when or m.timex, article)}
@@ -247,7 +266,7 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, even
                 continue
             seen.add(key)
             events.append(_event(article, mention, when, sentence, clause, er, sentences.before(mention.start),
-                                 rules.tables.get("holiday")))
+                                 rules.tables.get("holiday"), known))
     return events
 
 
@@ -258,11 +277,12 @@ def _skip_word(text: str, pos: int) -> int:
 
 
 def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[int, int],
-           clause: tuple[int, int], er: EventRules, previous: tuple[int, int] | None, occasions: Table | None) -> Event:
+           clause: tuple[int, int], er: EventRules, previous: tuple[int, int] | None, occasions: Table | None,
+           known: frozenset[str]) -> Event:
     text = article.text
     clause_text = text[clause[0]:clause[1]]
     sentence_text = text[sentence[0]:sentence[1]]
-    places = list(dict.fromkeys(h.name for h in er.gazetteer.find(text, *sentence) if h.kind != "region"))
+    places = _places(text, sentence, er)
     date_free = text[clause[0]:max(clause[0], mention.start)] + " " + text[min(mention.end, clause[1]):clause[1]]
     if not (clause[0] <= mention.start and mention.end <= clause[1]) or mention.rule.startswith("holiday"):
         date_free = clause_text
@@ -280,27 +300,62 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
         terms=sorted(set(content_terms(date_free, er))),
         context=sorted(set(content_terms(around, er))),
         names=_names(text, clause, sentence[0], er),
-        actors=_actors(text, sentence, er, occasions),
+        actors=_actors(text, sentence, er, occasions, known),
     )
 
 
-def _actors(text: str, sentence: tuple[int, int], er: EventRules, occasions: Table | None = None) -> list[str]:
+def _actors(text: str, sentence: tuple[int, int], er: EventRules, occasions: Table | None = None,
+            known: frozenset[str] = frozenset()) -> list[str]:
     """Runs of capitalized words ("Vladimir Putin", "Shanghai Cooperation Organization"), without office
-    titles or leading demonyms, that are not a place, a named day, a date word or a quote's first word."""
+    titles or leading demonyms, cut at possessives and date words ("Putin’s February 2022 invasion"), that
+    are not a place, a named day, a war or holiday, or a lone capitalized first word. ``known``: the words
+    the article capitalizes inside sentences, so a sentence-initial "Putin said" still names Putin."""
     aliases = er.gazetteer.by_alias
     found: list[str] = []
     for m in _NAME_RUN.finditer(text, sentence[0], sentence[1]):
-        words = er.honorific.sub("", m.group(0)).split()
-        while words and (words[0].lower() in er.stopwords or _is_demonym(words[0], aliases)):
-            words = words[1:]
-        run = " ".join(words).removesuffix("’s").removesuffix("'s")
-        if (not run or run in aliases or any(w.lower() in er.date_words for w in words)
-                or (occasions is not None and occasions.get(run))
-                or (len(words) == 1 and ("-" in run or _opens_sentence(text, m.start(), sentence[0])))
-                or any(w.isupper() and len(w) > 4 for w in words)):  # shouted headings ("JOINT STATEMENT")
-            continue
-        found.append(run)
+        initial = _opens_sentence(text, m.start(), sentence[0])
+        for n, words in enumerate(_name_parts(er.honorific.sub("", m.group(0)), er)):
+            if " ".join(words) in aliases:  # a place, whole ("the Russian Federation")
+                continue
+            while words and (words[0].lower() in er.stopwords or _is_demonym(words[0], aliases)):
+                words = words[1:]
+            run = " ".join(words)
+            if (not run or run in aliases or run in er.not_actors
+                    or (occasions is not None and occasions.get(run))
+                    or (er.happening_name is not None and er.happening_name.search(run))
+                    or (len(words) == 1 and ("-" in run or (n == 0 and initial and run not in known)))
+                    or any(w.isupper() and len(w) > 4 for w in words)):  # shouted headings ("JOINT STATEMENT")
+                continue
+            found.append(run)
     return list(dict.fromkeys(found))
+
+
+def _name_parts(run: str, er: EventRules) -> list[list[str]]:
+    """A capitalized run split into names: a possessive ends one ("Soviet Union’s| World War II") and a date
+    word is no part of any ("Putin’s| February")."""
+    parts: list[list[str]] = [[]]
+    for word in run.split():
+        bare = word.removesuffix("’s").removesuffix("'s")
+        if bare.lower() in er.date_words:
+            parts.append([])
+            continue
+        parts[-1].append(bare)
+        if bare != word:
+            parts.append([])
+    return [p for p in parts if p]
+
+
+def _names_inside_sentences(text: str) -> frozenset[str]:
+    """Capitalized words the article writes after a lowercase word or a comma: names, not sentence openers."""
+    return frozenset(m.group(0).removesuffix("’s").removesuffix("'s") for m in _MID_NAME.finditer(text))
+
+
+def _places(text: str, sentence: tuple[int, int], er: EventRules) -> list[str]:
+    """Countries, cities and landmarks named in the sentence, except a place that begins an organization's
+    name ("Shanghai Cooperation Organization")."""
+    tail = er.organization_tail
+    return list(dict.fromkeys(h.name for h in er.gazetteer.find(text, *sentence)
+                              if h.kind != "region" and not (tail is not None and tail.match(text, h.end, sentence[1]))))
 
 
 def _is_demonym(word: str, aliases: dict[str, tuple[str, str, str | None]]) -> bool:

@@ -355,7 +355,7 @@ def _group_entry(group: list[Event], group_keys: list[str], articles: dict[str, 
     best = _best_title(supporting, idf, status)
     places = list(dict.fromkeys(p for e in events for p in e.places))
     mentions = Counter(a for e in events for a in dict.fromkeys(e.actors))
-    actors = sorted(mentions, key=lambda a: (-mentions[a], a))[:8]
+    actors = _without_short_forms(sorted(mentions, key=lambda a: (-mentions[a], a)))[:8]
     n_sources = len({e.article_id for e in events})
     # independent sources first; among equals, what happened before what is expected
     salience = round(n_sources + 0.1 * (status == EventStatus.HAPPENED), 4)
@@ -365,12 +365,20 @@ def _group_entry(group: list[Event], group_keys: list[str], articles: dict[str, 
     )
 
 
+def _without_short_forms(actors: list[str]) -> list[str]:
+    """"Putin" and "Xi" drop out when "Vladimir Putin" and "Xi Jinping" are listed: one name per person."""
+    if len(actors) < 2:
+        return actors
+    padded = [f" {a} " for a in actors]
+    return [a for a in actors if not any(f" {a} " in p and p != f" {a} " for p in padded)]
+
+
 def _single_entry(e: Event, key: str, articles: dict[str, Article]) -> Entry:
     """What ``_entry`` makes of a group of one event (most entries of a big batch), without the group work."""
     status, article = e.status, articles[e.article_id]  # _status of one status is that status; the founder is e
     return Entry(
         uid=_founded_uid(e, article, key), when=e.when, title=e.title, status=status, places=list(dict.fromkeys(e.places)),
-        actors=sorted(set(e.actors))[:8], sources=[_source(e, article)], conflict=None,
+        actors=_without_short_forms(sorted(set(e.actors)))[:8], sources=[_source(e, article)], conflict=None,
         salience=round(1 + 0.1 * (status == EventStatus.HAPPENED), 4),
     )
 
