@@ -29,6 +29,7 @@ _SEGMENT_LEAD = re.compile(r"[\s,;:”\"]*")
 _NAME_RUN = re.compile(r"(?<![\w'’.-])[A-Z][\w’'.-]*[\w](?:\s+(?:(?:of|de|da|al|bin|von|van|der|la|le)\s+)?[A-Z][\w’'.-]*[\w])*")
 _NAME = re.compile(r"(?<![\w'’])[A-Z][\w’'.-]*[\w]")
 _MID_NAME = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][\w’'.-]*[\w]")
+_ENDS_WITH_THAT = re.compile(r"\bthat[\s,]*$", re.IGNORECASE)
 _PARTICIPLE_START = re.compile(r"[\s,;:—–-]*[a-z]+ing\b")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,]+\s*[-–—]+\s*")
 # Quotes around a whole clause add nothing to a title; unbalanced ones would confuse a reader.
@@ -131,6 +132,12 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
         np_start = _noun_phrase_start(text, before[-1] if before else sentence[0], left)
         if np_start is not None:
             return np_start, right
+    if _set_off_after_that(text, sentence, points, left, right, start, end, rules):
+        # "the air force claimed that, overnight, Russia launched bombs": the date dates the clause after it,
+        # which the clause before "that" attributes
+        before = [p for p in points if p < left]
+        after = [p for p in points if p > right]
+        return before[-1], after[0] if after else sentence[1]
     for _ in range(2):
         thin = len(content_terms(text[left:start] + " " + text[end:right], rules)) < 3
         if not thin and not _PARTICIPLE_START.match(text, left):
@@ -144,6 +151,15 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
         else:
             break
     return left, right
+
+
+def _set_off_after_that(text: str, sentence: tuple[int, int], points: list[int], left: int, right: int,
+                        start: int, end: int, rules: EventRules) -> bool:
+    """The date stands alone between commas right after a "that" ("claimed that, overnight, Russia ...")."""
+    if content_terms(text[left:start] + " " + text[end:right], rules):
+        return False
+    before = [p for p in points if p < left]
+    return bool(before) and _ENDS_WITH_THAT.search(text, before[-1], left) is not None
 
 
 def _noun_phrase_start(text: str, seg_start: int, seg_end: int) -> int | None:
@@ -176,6 +192,7 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, hono
         raw = text[left:right]
     raw = re.sub(r"^\s*(?:after|before|following|where|which|who|while|and|but|as|when)\s+", "", raw, flags=re.IGNORECASE)
     raw = re.sub(r"\s+([,;:.])", r"\1", " ".join(raw.split()))
+    raw = re.sub(r"\b(that)[,;:]+\s", r"\1 ", re.sub(r"([,;:])[,;:]+", r"\1", raw))  # "that, , Russia" once the date is out
     if honorific is not None:
         raw = honorific.sub("", raw)
     words = _DATELINE.sub("", _STRAY.sub("", raw)).split()

@@ -227,7 +227,7 @@ def _recurring_or_raw(value: str | None) -> str:
 def format_when(tv: TimeValue) -> str:
     """Human label that states no more than is known.
 
-    ``Thursday 8 May 2025`` (day), ``September 2025`` (month), ``2030`` (year), ``week 19 of
+    ``Thursday 8 May 2025`` (day), ``night of Wednesday 7 May 2025`` (TimeML's TNI), ``September 2025`` (month), ``2030`` (year), ``week 19 of
     2025``, ``7 May 2025, 17:00 UTC−04:00`` (a clock time, in the offset the source gave);
     TimeML mods are spelled out (``about``, ``early``, ``late`` ...). Unanchored values
     (durations) fall back to their TimeML value.
@@ -247,8 +247,14 @@ def format_when(tv: TimeValue) -> str:
         label = _coarse_label(tv, p)
     else:
         label = format_date(tv.start)
+        part = _PART_OF_DAY.get((tv.value or "")[-3:])
+        if part:  # "overnight" = 2025-05-07TNI: the night of that day, still a day on the timeline
+            label = f"{part} of {label}"
     prefix = _MOD_PREFIX.get((tv.mod or "").upper(), "")
     return prefix + label
+
+
+_PART_OF_DAY = {"TMO": "morning", "TAF": "afternoon", "TEV": "evening", "TNI": "night", "TDT": "daytime"}
 
 
 _DURATION_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day", "H": "hour", "MIN": "minute", "S": "second"}
