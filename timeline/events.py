@@ -132,7 +132,7 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
         np_start = _noun_phrase_start(text, before[-1] if before else sentence[0], left)
         if np_start is not None:
             return np_start, right
-    if _set_off_after_that(text, sentence, points, left, right, start, end, rules):
+    if _set_off_after_that(text, points, left, right, start, end, rules):
         # "the air force claimed that, overnight, Russia launched bombs": the date dates the clause after it,
         # which the clause before "that" attributes
         before = [p for p in points if p < left]
@@ -153,8 +153,8 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
     return left, right
 
 
-def _set_off_after_that(text: str, sentence: tuple[int, int], points: list[int], left: int, right: int,
-                        start: int, end: int, rules: EventRules) -> bool:
+def _set_off_after_that(text: str, points: list[int], left: int, right: int, start: int, end: int,
+                        rules: EventRules) -> bool:
     """The date stands alone between commas right after a "that" ("claimed that, overnight, Russia ...")."""
     if content_terms(text[left:start] + " " + text[end:right], rules):
         return False

@@ -227,8 +227,9 @@ def _recurring_or_raw(value: str | None) -> str:
 def format_when(tv: TimeValue) -> str:
     """Human label that states no more than is known.
 
-    ``Thursday 8 May 2025`` (day), ``night of Wednesday 7 May 2025`` (TimeML's TNI), ``September 2025`` (month), ``2030`` (year), ``week 19 of
-    2025``, ``7 May 2025, 17:00 UTC−04:00`` (a clock time, in the offset the source gave);
+    ``Thursday 8 May 2025`` (day), ``night of Wednesday 7 May 2025`` (TimeML's TNI), ``September 2025``
+    (month), ``2030`` (year), ``week 19 of 2025``, ``7 May 2025, 17:00 UTC−04:00`` (a clock time, in the
+    offset the source gave);
     TimeML mods are spelled out (``about``, ``early``, ``late`` ...). Unanchored values
     (durations) fall back to their TimeML value.
     """
