@@ -113,8 +113,8 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
     markers: dict[tuple[int, int], TenseMarkers] = {}
     for cand in find_candidates(text, rules, begin):
         rule, m = cand.rule, cand.match
-        if _quoted_title(text, cand.start, cand.end):
-            continue
+        if rule.type is None or _quoted_title(text, cand.start, cand.end):
+            continue  # a negative rule's match ("seats a week") only keeps shorter rules off its span
         sentence = sentences.at(cand.start)
         forced = fill(rule.tense, m, rule, rules) if rule.tense else ""
         soft = forced.startswith("~")  # "~future": the default tense, but near dates stay near ("by Jan. 14")

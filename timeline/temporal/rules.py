@@ -44,7 +44,7 @@ class Rule:
     index: int
     name: str
     regex: re.Pattern[str]
-    type: TimexType
+    type: TimexType | None  # None: a negative rule (type "NONE"), its match is no time expression
     value: str
     mod: str = ""
     zone: str = ""
@@ -186,7 +186,8 @@ def _check_template(template: str, regex: re.Pattern[str], tables: dict[str, Tab
 def _compile_rule(index: int, raw: dict, macros: dict[str, str], tables: dict[str, Table], path: Path) -> Rule:
     name = raw.get("name") or f"#{index + 1}"
     where = f"{path}: rule {name}"
-    for key in ("pattern", "type", "value"):
+    negative = raw.get("type") == "NONE"
+    for key in ("pattern", "type") if negative else ("pattern", "type", "value"):
         if key not in raw:
             raise RuleError(f"{where}: missing '{key}'")
     group_tables: dict[str, str] = {}
@@ -199,15 +200,15 @@ def _compile_rule(index: int, raw: dict, macros: dict[str, str], tables: dict[st
     except re.error as exc:
         raise RuleError(f"{where}: pattern does not compile: {exc}") from exc
     try:
-        timex_type = TimexType(raw["type"])
+        timex_type = None if negative else TimexType(raw["type"])
     except ValueError as exc:
-        raise RuleError(f"{where}: type must be DATE, TIME, DURATION or SET, not {raw['type']!r}") from exc
+        raise RuleError(f"{where}: type must be DATE, TIME, DURATION, SET or NONE, not {raw['type']!r}") from exc
     for key in ("value", "mod", "zone", "tense", "event"):
         _check_template(raw.get(key, ""), regex, tables, where)
     examples = tuple(tuple(e) for e in raw.get("examples", []))
     if any(len(e) != 3 for e in examples):
         raise RuleError(f"{where}: each example is [text, article date, expected value]")
-    return Rule(index, name, regex, timex_type, raw["value"], raw.get("mod", ""), raw.get("zone", ""),
+    return Rule(index, name, regex, timex_type, raw.get("value", ""), raw.get("mod", ""), raw.get("zone", ""),
                 raw.get("tense", ""), raw.get("event", ""), examples, group_tables,  # type: ignore[arg-type]
                 bool(raw.get("remember", True)), derive_anchors(source))
 
