@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from timeline.timeml import read_timeml  # noqa: E402
+from timeline.evaluation.timeml import read_timeml  # noqa: E402
 
 
 def _maxrss_mb() -> float:

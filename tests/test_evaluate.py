@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from timeline.evaluate import (
+from timeline.evaluation.tempeval import (
     Scores,
     align,
     build_report,
@@ -16,12 +16,11 @@ from timeline.evaluate import (
     evaluate,
     format_report,
     head_word,
-    main,
     score_document,
     value_shape,
 )
 from timeline.models import Mention, TimeValue, TimexType
-from timeline.timeml import GoldTimex
+from timeline.evaluation.timeml import GoldTimex
 
 TEXT = "Sales fell on Monday, rose in the past three years, and may rise in 2026 or in spring."
 #       0         1         2         3         4         5         6         7         8
@@ -187,21 +186,26 @@ def test_scores_add() -> None:
     assert (a.docs, a.gold, a.system, a.strict, a.relaxed) == (2, 4, 6, 2, 4)
 
 
-def test_main_cli(tmp_path, capsys, monkeypatch) -> None:
-    assert main([str(tmp_path / "nope")]) == 2
+def test_eval_command(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from timeline.cli import main
+
+    runner = CliRunner()
+    assert runner.invoke(main, ["eval", str(tmp_path / "nope")]).exit_code == 2
     (tmp_path / "a.tml").write_text(_tml('On <TIMEX3 tid="t1" type="DATE" value="2025-05-08">May 8</TIMEX3>.'), encoding="utf-8")
-    import timeline.evaluate as ev
+    import timeline.evaluation.tempeval as ev
 
     real = ev.evaluate
     monkeypatch.setattr(ev, "evaluate", lambda gold_dir, limit=None: real(gold_dir, limit=limit, find=lambda t, d: []))
-    assert main([str(tmp_path), "--errors", "--json", str(tmp_path / "s.json")]) == 0
-    out = capsys.readouterr().out
-    assert "missed" in out and "May 8" in out
+    result = runner.invoke(main, ["eval", str(tmp_path), "--errors", "--json", str(tmp_path / "s.json")])
+    assert result.exit_code == 0, result.output
+    assert "missed" in result.output and "May 8" in result.output
     assert json.loads((tmp_path / "s.json").read_text())["total"]["gold"] == 1
 
 
 def test_value_delta() -> None:
-    from timeline.evaluate import value_delta
+    from timeline.evaluation.tempeval import value_delta
 
     assert value_delta("1998-08-07", "1998-08-08") == "sys+1d"
     assert value_delta("1998-08-07", "1998-08-03") == "sys-2..7d"

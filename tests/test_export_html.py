@@ -181,15 +181,3 @@ def test_sheet_in_chromium_no_requests_no_script_prints(timeline, http_root):
             assert found >= 0, f"{fmt}: {title!r} missing or out of order"
             pos = found + 1
         assert "Page1of" in text  # @page margin box (Chromium >= 131)
-
-
-def test_templates_ship_with_the_package():
-    """timeline/export/templates links to templates/, so a wheel (package data) carries the built-in sheet."""
-    from pathlib import Path
-
-    import timeline.export
-
-    packaged = Path(timeline.export.__file__).parent / "templates"
-    top = Path(__file__).resolve().parents[1] / "templates"
-    assert packaged.resolve() == top.resolve()
-    assert (packaged / "timeline.html.j2").is_file()

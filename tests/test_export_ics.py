@@ -22,6 +22,7 @@ from timeline.export.ical import event_description, event_summary, render_ics
 from timeline.models import Timeline
 
 UTC = dt.timezone.utc
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 D = dt.date
 
 EXPECTED = {  # uid -> (DTSTART, DTEND) exactly as written
@@ -100,12 +101,18 @@ def test_every_event_has_uid_dtstamp_dtend(ics):
         assert ev.decoded("DTSTAMP") == dt.datetime(2025, 5, 10, tzinfo=UTC)  # latest article date
 
 
-def test_dtstamp_honours_source_date_epoch(timeline, monkeypatch):
+def test_dtstamp_honours_source_date_epoch(timeline, monkeypatch, tmp_path):
+    assert b"DTSTAMP:20250510T180000Z" in render_ics(timeline, source_date_epoch="1746900000")
+    assert b"DTSTAMP:20250510T000000Z" in render_ics(timeline, source_date_epoch="not a number")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1746900000")
-    assert b"DTSTAMP:20250510T180000Z" in render_ics(timeline)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "not a number")
-    assert b"DTSTAMP:20250510T000000Z" in render_ics(timeline)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert b"DTSTAMP:20250510T000000Z" in render_ics(timeline)  # the library never reads the environment
+    from click.testing import CliRunner
+
+    from timeline.cli import main
+
+    result = CliRunner().invoke(main, ["build", "--format", "ics", "-o", str(tmp_path), str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    assert b"DTSTAMP:20250510T180000Z" in (tmp_path / "timeline.ics").read_bytes()  # the command does
     no_dates = timeline.model_copy(update={"manifest": []})
     assert build_stamp(no_dates) == dt.datetime(1970, 1, 1, tzinfo=UTC)
 

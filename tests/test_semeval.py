@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from timeline.semeval import (
+from timeline.evaluation.semeval import (
     TimelineRow,
     anchor_of,
     build_entity_timelines,
     entity_file_name,
     entity_patterns,
     format_timeline,
-    main,
     normalize_anchor,
     read_cat,
     read_timeline,
@@ -192,13 +191,18 @@ def read_timeline_text(tmp_path: Path, text: str) -> list[TimelineRow]:
     return read_timeline(p)[1]
 
 
-def test_build_and_main(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_and_eval_timeline_command(corpus: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from timeline.cli import main
+
     timelines = build_entity_timelines(corpus, ["Boeing"])
     events = {e: a for a, ids in timelines["Boeing"] for e in ids}
     assert events.get("4764-2-unveiled") == "2005-02-15"  # "on Tuesday" before the DCT Wednesday 2005-02-16
     assert "4764-0-unveils" in events  # the headline, anchored to the publication day
     assert not any(e.startswith("4764-3-") for e in events)  # no entity named there
     out = tmp_path / "out"
-    assert main([str(corpus), "--out", str(out)]) == 0
+    result = CliRunner().invoke(main, ["eval-timeline", str(corpus), "--out", str(out)])
+    assert result.exit_code == 0, result.output
     assert (out / "boeing.txt").read_text(encoding="utf-8").startswith("Boeing\n")
-    assert "wrote 1 timeline(s)" in capsys.readouterr().out
+    assert "wrote 1 timeline(s)" in result.output

@@ -9,7 +9,7 @@ import pytest
 
 from timeline.errors import InputError
 from timeline.models import Mention, Precision, TimeValue, TimexType
-from timeline.timeml import mentions_to_jsonl, parse_dct_value, read_timeml, write_timeml
+from timeline.evaluation.timeml import mentions_to_jsonl, parse_dct_value, read_timeml, write_timeml
 
 TBAQ_LIKE = """<?xml version="1.0" ?>
 <TimeML xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="http://timeml.org/timeMLdocs/TimeML_1.2.1.xsd">

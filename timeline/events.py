@@ -1,41 +1,40 @@
 """Mentions -> events: for each date that anchors something, the clause it dates, its sentence and places.
 
-A pure function of (article, mentions, rules): no state across articles, so articles can be
-processed in parallel and cached. The language knowledge lives in data/events_en.toml.
+A pure function of (article, mentions, rules, event words): no state across articles, so articles can be
+processed in parallel and cached. The language knowledge lives in lang/<lang>/events.toml.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
-from timeline.gazetteer import Gazetteer, load_gazetteer
+from timeline.gazetteer import Gazetteer
+from timeline.lang import read_toml
 from timeline.models import Article, Event, EventStatus, Mention, Precision, TimeValue, TimexType
+from timeline.temporal.compile import Rules, Table, word_set_regex
 from timeline.temporal.context import SentenceIndex, in_quotation, sentence_spans
-from timeline.temporal.rules import Rules, Table, word_set_regex
 
-DATA = Path(__file__).parent / "data"
 TITLE_WORDS = 14
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 _BOUNDARY_PUNCT = re.compile(r"[,;:()\[\]]|\s[—–-]\s|—|–")
-_LEADING_PREP = re.compile(r"(?:\b(?:on|in|at|by|since|from|until|during|of|earlier|later)\s+)+$", re.IGNORECASE)
-_REDUCED_CLAUSE = re.compile(r"[\s,;:—–-]*(?:that|which|who)?\s*(?:(?:it|he|she|they|we)\s+)?(?:\w+ly\s+)?\w+ed\b", re.IGNORECASE)
-_DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her|our)\b", re.IGNORECASE)
 _SEGMENT_LEAD = re.compile(r"[\s,;:”\"]*")
-_NAME_RUN = re.compile(r"(?<![\w'’.-])[A-Z][\w’'.-]*[\w](?:\s+(?:(?:of|de|da|al|bin|von|van|der|la|le)\s+)?[A-Z][\w’'.-]*[\w])*")
 _NAME = re.compile(r"(?<![\w'’])[A-Z][\w’'.-]*[\w]")
 _MID_NAME = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][\w’'.-]*[\w]")
-_ENDS_WITH_THAT = re.compile(r"\bthat[\s,]*$", re.IGNORECASE)
-_PARTICIPLE_START = re.compile(r"[\s,;:—–-]*[a-z]+ing\b")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,]+\s*[-–—]+\s*")
 # Quotes around a whole clause add nothing to a title; unbalanced ones would confuse a reader.
 _STRAY = re.compile(r"^[\s,;:.—–-]+|[\s,;:.—–-]+$")
-# Mentions that say "now" rather than date a happening.
-_DEICTIC_RULES = frozenset({"ref_present", "ref_past", "ref_future"})
+
+
+@dataclass(frozen=True)
+class Stemmer:
+    """A light suffix stripper (suffixes from the language's data)."""
+
+    suffixes: tuple[str, ...]
+    y_suffixes: frozenset[str]
+    keep_endings: tuple[str, ...]
+    possessives: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -48,14 +47,33 @@ class EventRules:
     date_words: frozenset[str]
     honorific: re.Pattern[str]
     gazetteer: Gazetteer
+    leading_prep: re.Pattern[str]  # prepositions left at the end of a title's part before the date
+    drop_opener: re.Pattern[str]  # a subordinating word at the start of a title
+    reduced_clause: re.Pattern[str]  # "that it signed", "declared by": a clause about the noun phrase before it
+    determiner: re.Pattern[str]
+    ends_with_complementizer: re.Pattern[str]  # "... claimed that," right before a date set off by commas
+    complementizer_punct: re.Pattern[str]  # "that," left with stray punctuation once a date is cut out
+    participle_start: re.Pattern[str]  # a clause opened by a present participle ("marking ...")
+    participle_suffix: str
+    verb_like_endings: tuple[str, ...]
+    possessives: tuple[str, ...]
+    name_run: re.Pattern[str]  # capitalized words, with the particles a name may hold ("Bank of England")
+    stemmer: Stemmer
     not_actors: frozenset[str] = frozenset()
     happening_name: re.Pattern[str] | None = None  # a run naming a war or a holiday ("World War II")
     organization_tail: re.Pattern[str] | None = None  # the rest of an organization's name after a place
 
 
-@functools.lru_cache(maxsize=4)
-def load_event_rules(lang: str = "en") -> EventRules:
-    data = tomllib.loads((DATA / f"events_{lang}.toml").read_text(encoding="utf-8"))
+def _words_alt(words: list[str]) -> str:
+    return "|".join(map(re.escape, words)) or "(?!)"
+
+
+def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
+    """The event step's words of one language (load once and pass it on; ``places`` as the resolver has them)."""
+    data = read_toml(lang, "events.toml")
+    stem_data = data["stemming"]
+    adverb, participle = re.escape(data["adverb_suffix"]), re.escape(data["participle_suffix"])
+    past_participle = re.escape(data["past_participle_suffix"])
     return EventRules(
         clause_openers=re.compile(r"\s(?:" + "|".join(re.escape(w) for w in data["clause_openers"]) + r")\s", re.IGNORECASE),
         scheduled=word_set_regex(data["scheduled"]),
@@ -65,7 +83,23 @@ def load_event_rules(lang: str = "en") -> EventRules:
         date_words=frozenset(data["date_words"]),
         # "[Chinese] President " before a capitalized name; the demonym goes with the office
         honorific=re.compile(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"),
-        gazetteer=load_gazetteer(),
+        gazetteer=places,
+        leading_prep=re.compile(rf"(?:\b(?:{_words_alt(data['title_leading_words'])})\s+)+$", re.IGNORECASE),
+        drop_opener=re.compile(rf"^\s*(?:{_words_alt(data['title_drop_openers'])})\s+", re.IGNORECASE),
+        reduced_clause=re.compile(
+            rf"[\s,;:—–-]*(?:{_words_alt(data['relative_pronouns'])})?\s*(?:(?:{_words_alt(data['subject_pronouns'])})\s+)?"
+            rf"(?:\w+{adverb}\s+)?\w+{past_participle}\b", re.IGNORECASE),
+        determiner=re.compile(rf"\b(?:{_words_alt(data['determiners'])})\b", re.IGNORECASE),
+        ends_with_complementizer=re.compile(rf"\b(?:{_words_alt(data['complementizers'])})[\s,]*$", re.IGNORECASE),
+        complementizer_punct=re.compile(rf"\b({_words_alt(data['complementizers'])})[,;:]+\s"),
+        participle_start=re.compile(rf"[\s,;:—–-]*[a-z]+{participle}\b"),
+        participle_suffix=data["participle_suffix"],
+        verb_like_endings=tuple(data["verb_like_endings"]),
+        possessives=tuple(data["possessives"]),
+        name_run=re.compile(r"(?<![\w'’.-])[A-Z][\w’'.-]*[\w](?:\s+(?:(?:" + _words_alt(data["name_particles"])
+                            + r")\s+)?[A-Z][\w’'.-]*[\w])*"),
+        stemmer=Stemmer(tuple(stem_data["suffixes"]), frozenset(stem_data["y_suffixes"]),
+                        tuple(stem_data["keep_endings"]), tuple(data["possessives"])),
         not_actors=frozenset(data.get("not_actors", [])),
         happening_name=_ending_with(data.get("happening_heads", [])),
         organization_tail=_tail_ending_with(data.get("organization_heads", [])),
@@ -83,15 +117,24 @@ def _tail_ending_with(heads: list[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?:\s+[A-Z][\w’'.-]*)*?\s+(?:" + "|".join(map(re.escape, heads)) + r")(?![\w’'])")
 
 
-def stem(word: str) -> str:
+def stem(word: str, stemmer: Stemmer) -> str:
     """A light suffix stripper: enough to match "arrived"/"arrives"/"arriving" and "talks"/"talk"."""
     w = word.lower().replace("’", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
-    for suffix in ("ing", "ied", "ies", "ed", "es", "s"):
-        if len(w) > len(suffix) + 3 and w.endswith(suffix) and not w.endswith("ss"):
-            return w[: -len(suffix)] + ("y" if suffix in ("ied", "ies") else "")
+    for possessive in dict.fromkeys(p.replace("’", "'") for p in stemmer.possessives):
+        if w.endswith(possessive):
+            w = w[:-len(possessive)]
+            break
+    for suffix in stemmer.suffixes:
+        if len(w) > len(suffix) + 3 and w.endswith(suffix) and not w.endswith(stemmer.keep_endings):
+            return w[: -len(suffix)] + ("y" if suffix in stemmer.y_suffixes else "")
     return w
+
+
+def _bare(word: str, possessives: tuple[str, ...]) -> str:
+    """The word without a possessive ending ("Putin’s" -> "Putin")."""
+    for possessive in possessives:
+        word = word.removesuffix(possessive)
+    return word
 
 
 def content_terms(text: str, rules: EventRules) -> list[str]:
@@ -102,7 +145,7 @@ def content_terms(text: str, rules: EventRules) -> list[str]:
         lower = word.lower()
         if len(word) < 2 or lower in rules.stopwords or word.isdigit():
             continue
-        terms.append(rules.synonyms.get(lower) or stem(word))
+        terms.append(rules.synonyms.get(lower) or stem(word, rules.stemmer))
     return terms
 
 
@@ -125,11 +168,11 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
     points = _boundaries(text, *sentence, rules, cuts)
     left = max((p for p in points if p <= start), default=sentence[0])
     right = min((p for p in points if p >= end), default=sentence[1])
-    if _REDUCED_CLAUSE.match(text, left):
+    if rules.reduced_clause.match(text, left):
         # "a three-day ceasefire — unilaterally declared by Putin last month —", "the partnership that
         # it signed in 2022": the clause is about the noun phrase just before it
         before = [p for p in points if p < left]
-        np_start = _noun_phrase_start(text, before[-1] if before else sentence[0], left)
+        np_start = _noun_phrase_start(text, before[-1] if before else sentence[0], left, rules)
         if np_start is not None:
             return np_start, right
     if _set_off_after_that(text, points, left, right, start, end, rules):
@@ -140,7 +183,7 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
         return before[-1], after[0] if after else sentence[1]
     for _ in range(2):
         thin = len(content_terms(text[left:start] + " " + text[end:right], rules)) < 3
-        if not thin and not _PARTICIPLE_START.match(text, left):
+        if not thin and not rules.participle_start.match(text, left):
             break
         before = [p for p in points if p < left]
         after = [p for p in points if p > right]
@@ -159,13 +202,13 @@ def _set_off_after_that(text: str, points: list[int], left: int, right: int, sta
     if content_terms(text[left:start] + " " + text[end:right], rules):
         return False
     before = [p for p in points if p < left]
-    return bool(before) and _ENDS_WITH_THAT.search(text, before[-1], left) is not None
+    return bool(before) and rules.ends_with_complementizer.search(text, before[-1], left) is not None
 
 
-def _noun_phrase_start(text: str, seg_start: int, seg_end: int) -> int | None:
+def _noun_phrase_start(text: str, seg_start: int, seg_end: int, rules: EventRules) -> int | None:
     """Where the last noun phrase opened by a determiner begins in text[seg_start:seg_end], if any."""
     found = None
-    for m in _DETERMINER.finditer(text, seg_start, seg_end):
+    for m in rules.determiner.finditer(text, seg_start, seg_end):
         found = m.start()
     return found
 
@@ -182,19 +225,19 @@ def clause_after(text: str, sentence: tuple[int, int], pos: int, rules: EventRul
     return pos, min(points, default=sentence[1])
 
 
-def make_title(text: str, clause: tuple[int, int], mention: Mention | None, honorific: re.Pattern[str] | None = None) -> str:
+def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rules: EventRules) -> str:
     """The clause in the source's own words, without the date phrase, at most TITLE_WORDS words."""
     left, right = clause
-    if mention is not None and left <= mention.start and mention.end <= right and not mention.rule.startswith("holiday"):
-        before = _LEADING_PREP.sub("", text[left:mention.start])
+    if mention is not None and left <= mention.start and mention.end <= right and mention.kind != "holiday":
+        before = rules.leading_prep.sub("", text[left:mention.start])
         raw = before + " " + text[mention.end:right]
     else:
         raw = text[left:right]
-    raw = re.sub(r"^\s*(?:after|before|following|where|which|who|while|and|but|as|when)\s+", "", raw, flags=re.IGNORECASE)
+    raw = rules.drop_opener.sub("", raw)
     raw = re.sub(r"\s+([,;:.])", r"\1", " ".join(raw.split()))
-    raw = re.sub(r"\b(that)[,;:]+\s", r"\1 ", re.sub(r"([,;:])[,;:]+", r"\1", raw))  # "that, , Russia" once the date is out
-    if honorific is not None:
-        raw = honorific.sub("", raw)
+    # "that, , Russia" once the date is out
+    raw = rules.complementizer_punct.sub(r"\1 ", re.sub(r"([,;:])[,;:]+", r"\1", raw))
+    raw = rules.honorific.sub("", raw)
     words = _DATELINE.sub("", _STRAY.sub("", raw)).split()
     title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
     title = _STRAY.sub("", _balance_quotes(title)).strip()
@@ -223,9 +266,9 @@ def _is_background(mention: Mention, when: TimeValue, article: Article) -> bool:
     """Dates that frame rather than date a happening: "now", "today" in a quote, "this year"."""
     if when.value.startswith("XXXX-") and when.type != TimexType.SET:
         return False  # "Victory Day is celebrated on May 9": kept as recurring context
-    if mention.rule in _DEICTIC_RULES or when.start is None:
+    if mention.kind == "deictic" or when.start is None:
         return True
-    if mention.quoted and mention.rule == "ref_today":
+    if mention.quoted and mention.kind == "today":
         return True
     if article.date is None or mention.anchor != "dct" or when.end is None:
         return False
@@ -237,23 +280,23 @@ def _is_background(mention: Mention, when: TimeValue, article: Article) -> bool:
     return current and when.precision in (Precision.WEEK, Precision.MONTH) and mention.tense == "present"
 
 
-def _participial_main_clause(text: str, sentence: tuple[int, int], mention: Mention) -> tuple[int, int] | None:
+def _participial_main_clause(text: str, sentence: tuple[int, int], mention: Mention, er: EventRules) -> tuple[int, int] | None:
     """ "Arriving in Moscow on Thursday, Xi hailed ...": the date also dates the main clause."""
     first_word = _WORD.match(text, sentence[0])
     comma = text.find(",", sentence[0], sentence[1])
-    if not first_word or not first_word.group(0).lower().endswith("ing") or comma < 0 or mention.end > comma:
+    if (not first_word or not first_word.group(0).lower().endswith(er.participle_suffix) or comma < 0
+            or mention.end > comma):
         return None
     return comma + 1, sentence[1]
 
 
-def extract_events(article: Article, mentions: list[Mention], rules: Rules, event_rules: EventRules | None = None) -> list[Event]:
+def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: EventRules) -> list[Event]:
     """One event per (clause, date): title, quote (the sentence), status, places and matching terms."""
-    er = event_rules or load_event_rules(rules.lang)
     text = article.text
     sentences = SentenceIndex(sentence_spans(text, article.body_start, rules.language))
     events: list[Event] = []
     seen: set[tuple[int, int, str]] = set()
-    known = _names_inside_sentences(text)
+    known = _names_inside_sentences(text, er)
     # a recurring date in a sentence that also dates something is tied to that date, not context
     dated_sentences = {sentences.at(m.start) for m in mentions if (m.event_when or m.timex).start is not None
                        and not _is_background(m, m.event_when or m.timex, article)}
@@ -270,7 +313,7 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, even
             cuts = tuple(m.end for m in mentions if m is not mention and sentence[0] <= m.start < sentence[1]
                          and (m.timex.start or m.event_when))
             clauses = [clause_around(text, sentence, mention.start, mention.end, er, cuts)]
-            main = _participial_main_clause(text, sentence, mention)
+            main = _participial_main_clause(text, sentence, mention, er)
             if main:
                 clauses.append(clause_around(text, sentence, main[0], main[0], er) if main[0] < main[1] else main)
         for clause in clauses:
@@ -301,14 +344,14 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
     sentence_text = text[sentence[0]:sentence[1]]
     places = _places(text, sentence, er)
     date_free = text[clause[0]:max(clause[0], mention.start)] + " " + text[min(mention.end, clause[1]):clause[1]]
-    if not (clause[0] <= mention.start and mention.end <= clause[1]) or mention.rule.startswith("holiday"):
+    if not (clause[0] <= mention.start and mention.end <= clause[1]) or mention.kind == "holiday":
         date_free = clause_text
     around = text[previous[0]:sentence[1]] if previous else sentence_text
     return Event(
         article_id=article.id,
         when=when,
         mention=mention,
-        title=make_title(text, clause, mention, er.honorific),
+        title=make_title(text, clause, mention, er),
         quote=sentence_text,
         quote_start=sentence[0],
         quote_end=sentence[1],
@@ -329,12 +372,12 @@ def _actors(text: str, sentence: tuple[int, int], er: EventRules, occasions: Tab
     the article capitalizes inside sentences, so a sentence-initial "Putin said" still names Putin."""
     aliases = er.gazetteer.by_alias
     found: list[str] = []
-    for m in _NAME_RUN.finditer(text, sentence[0], sentence[1]):
+    for m in er.name_run.finditer(text, sentence[0], sentence[1]):
         initial = _opens_sentence(text, m.start(), sentence[0])
         for n, words in enumerate(_name_parts(er.honorific.sub("", m.group(0)), er)):
             if " ".join(words) in aliases:  # a place, whole ("the Russian Federation")
                 continue
-            while words and (words[0].lower() in er.stopwords or _is_demonym(words[0], aliases)):
+            while words and (words[0].lower() in er.stopwords or _is_demonym(words[0], aliases, er)):
                 words = words[1:]
             run = " ".join(words)
             if (not run or run in aliases or run in er.not_actors
@@ -352,7 +395,7 @@ def _name_parts(run: str, er: EventRules) -> list[list[str]]:
     word is no part of any ("Putin’s| February")."""
     parts: list[list[str]] = [[]]
     for word in run.split():
-        bare = word.removesuffix("’s").removesuffix("'s")
+        bare = _bare(word, er.possessives)
         if bare.lower() in er.date_words:
             parts.append([])
             continue
@@ -362,9 +405,9 @@ def _name_parts(run: str, er: EventRules) -> list[list[str]]:
     return [p for p in parts if p]
 
 
-def _names_inside_sentences(text: str) -> frozenset[str]:
+def _names_inside_sentences(text: str, er: EventRules) -> frozenset[str]:
     """Capitalized words the article writes after a lowercase word or a comma: names, not sentence openers."""
-    return frozenset(m.group(0).removesuffix("’s").removesuffix("'s") for m in _MID_NAME.finditer(text))
+    return frozenset(_bare(m.group(0), er.possessives) for m in _MID_NAME.finditer(text))
 
 
 def _places(text: str, sentence: tuple[int, int], er: EventRules) -> list[str]:
@@ -375,8 +418,8 @@ def _places(text: str, sentence: tuple[int, int], er: EventRules) -> list[str]:
                               if h.kind != "region" and not (tail is not None and tail.match(text, h.end, sentence[1]))))
 
 
-def _is_demonym(word: str, aliases: dict[str, tuple[str, str, str | None]]) -> bool:
-    entry = aliases.get(word.removesuffix("’s").removesuffix("'s"))
+def _is_demonym(word: str, aliases: dict[str, tuple[str, str, str | None]], er: EventRules) -> bool:
+    entry = aliases.get(_bare(word, er.possessives))
     return entry is not None and entry[0] != word
 
 
@@ -395,7 +438,7 @@ def _names(text: str, clause: tuple[int, int], sentence_start: int, er: EventRul
         word = m.group(0)
         if m.start() in covered or word.lower() in er.stopwords:
             continue
-        if m.start() == sentence_start and word.lower().endswith(("ing", "ed", "ly")):
+        if m.start() == sentence_start and word.lower().endswith(er.verb_like_endings):
             continue  # "Arriving in Moscow ...": a sentence-initial verb, not a name
-        names.add(word.replace("’", "'").removesuffix("'s"))
+        names.add(_bare(word.replace("’", "'"), er.possessives))
     return sorted(names)

@@ -1,14 +1,11 @@
-"""Place names shipped as data (data/places.toml): find places in text and their time zones."""
+"""Place names shipped as data (lang/<lang>/places.toml): find places in text and their time zones."""
 
 from __future__ import annotations
 
-import functools
 import re
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
-DATA = Path(__file__).parent / "data" / "places.toml"
+from timeline.lang import read_toml
 
 
 @dataclass(frozen=True)
@@ -33,9 +30,9 @@ class Gazetteer:
         return hits
 
 
-@functools.lru_cache(maxsize=1)
-def load_gazetteer() -> Gazetteer:
-    data = tomllib.loads(DATA.read_text(encoding="utf-8"))
+def load_gazetteer(lang: str = "en") -> Gazetteer:
+    """The place names of one language, compiled into one regex (load once, pass it on)."""
+    data = read_toml(lang, "places.toml")
     by_alias: dict[str, tuple[str, str, str | None]] = {}
     for name, row in data.items():
         entry = (name, row["kind"], row.get("zone") or None)

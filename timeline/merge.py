@@ -13,12 +13,10 @@ Xi arrived Thursday, four say Wednesday) are joined and flagged as a date confli
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from itertools import chain
 from typing import NamedTuple
 
@@ -383,15 +381,6 @@ def _single_entry(e: Event, key: str, articles: dict[str, Article]) -> Entry:
     )
 
 
-def sort_key(entry: Entry) -> tuple:
-    """Time order; a coarser value sorts before the finer ones it contains (September before 1 September)."""
-    when = entry.when
-    start = when.start or dt.date.max
-    rank = PRECISION_RANK.get(when.precision, 99) if when.precision else 99
-    instant = when.instant.astimezone(dt.timezone.utc).isoformat() if when.instant else ""
-    return (start, rank, instant, entry.title, entry.uid)
-
-
 def _group_date(members: list[int], keys: list[str]) -> str:
     """The date key most of a group's events give (ties: the smallest)."""
     if len(members) == 1:
@@ -466,29 +455,11 @@ def _link_history(events: list[Event], feats: list[_Features], w2: list[float], 
                     uf.union(i, j)
 
 
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Merging builds millions of small objects that form no reference cycles; left on, the cycle
-    collector rescans the whole growing batch over and over (a third of the merge time at 10,000 articles)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entry]:
     """Group events across articles, flag date conflicts, and order the entries in time.
 
     Recurring dates ("Victory Day is celebrated on May 9") are grouped by their value into context
     entries with no place in time; they sort after the dated entries."""
-    with _cycle_collector_paused():
-        return _merge(events, articles)
-
-
-def _merge(events: list[Event], articles: dict[str, Article]) -> list[Entry]:
     placeable = [e for e in events if e.when.start is not None]
     idf = idf_weights(placeable)
     vocab = _vocabulary(idf)
@@ -509,12 +480,19 @@ def _merge(events: list[Event], articles: dict[str, Article]) -> list[Entry]:
             recurring[e.when.value].append(e)
     entries += [_entry(group, [date_key(e.when) for e in group], articles, idf_weights(group))
                 for group in recurring.values()]
-    return sorted(entries, key=sort_key)
+    return sorted(entries, key=Entry.sort_key)
 
 
 def filter_entries(entries: list[Entry], min_sources: int = 1, top: int | None = None) -> list[Entry]:
     """Keep entries told by at least ``min_sources`` articles, then the ``top`` most salient, in time order."""
     kept = [e for e in entries if len({s.article_id for s in e.sources}) >= min_sources]
     if top is not None:
-        kept = sorted(kept, key=lambda e: (-e.salience, sort_key(e)))[:top]
-    return sorted(kept, key=sort_key)
+        kept = sorted(kept, key=lambda e: (-e.salience, e.sort_key()))[:top]
+    return sorted(kept, key=Entry.sort_key)
+
+
+def batch_title(events: Iterable[Event]) -> str:
+    """The timeline's title when none is given: the place its events name most."""
+    places = [p for e in events for p in e.places]
+    top = max(sorted(set(places)), key=places.count) if places else None
+    return f"Timeline: {top}" if top else "Timeline"

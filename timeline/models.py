@@ -79,6 +79,20 @@ class TimeValue(_Model):
     def anchored(self) -> bool:
         return self.start is not None
 
+    @property
+    def shown_precision(self) -> Precision:
+        """The precision to show and sort by: the value's own, else (durations, sets) minute for an
+        instant and day otherwise."""
+        if self.precision is not None:
+            return self.precision
+        return Precision.MINUTE if self.instant is not None else Precision.DAY
+
+    @property
+    def timed(self) -> bool:
+        """A real instant: a clock time with a known UTC offset."""
+        return (self.instant is not None and self.instant.utcoffset() is not None
+                and self.shown_precision in (Precision.HOUR, Precision.MINUTE))
+
 
 class Mention(_Model):
     """One temporal expression found in an article."""
@@ -88,6 +102,7 @@ class Mention(_Model):
     text: str
     timex: TimeValue
     rule: str = Field(description="name of the rule that found and normalized it")
+    kind: str = Field(default="", description="the rule's kind: holiday, deictic, today, quarter_comparison (see lang/en/rules.toml)")
     anchor: Literal["dct", "previous", "absolute", "none"] = "absolute"
     event_when: TimeValue | None = Field(
         default=None,
@@ -204,6 +219,23 @@ class Entry(_Model):
     sources: list[Source]
     conflict: Conflict | None = None
     salience: float = 0.0
+
+    def sort_key(self) -> tuple:
+        """Time order: start day, then clock time (timed entries after the day-level ones of that day),
+        then coarse before fine (September before 1 September), then title and uid so ties never
+        depend on input order. Entries with no start (durations, recurring dates) come last."""
+        when = self.when
+        start = when.start or dt.date.max
+        instant = when.instant.astimezone(dt.timezone.utc).isoformat() if when.timed and when.instant else ""
+        return (start, instant, PRECISION_RANK[when.shown_precision], self.title, self.uid)
+
+
+class Analysis(_Model):
+    """What the per-article steps make of one article: its date phrases and its events."""
+
+    article: Article
+    mentions: list[Mention]
+    events: list[Event]
 
 
 class Timeline(_Model):

@@ -1,119 +1,64 @@
 """The only module that knows the order of the steps: ingest -> resolve -> events -> merge -> export.
 
-Per-article work (``analyze_article``) is a pure function of (article, rules); the batch steps
-(date inference for undated articles, merging) run over its results.
+Per-article work (``analyze_article``) is a pure function of (article, resources); the batch steps
+(dates of undated articles, merging) run over its results. Everything else (the CLI, the evaluation
+code) calls these functions rather than the steps themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from timeline.events import content_terms, extract_events, load_event_rules
+from timeline.dating import infer_date
+from timeline.events import extract_events
 from timeline.ingest import ingest
-from timeline.merge import date_key, filter_entries, idf_weights, merge_events, same_happening
-from timeline.models import Article, ArticleStatus, DateSource, Entry, Event, EventStatus, ManifestEntry, Mention, Timeline
-from timeline.temporal import Rules, find_mentions, load_rules
+from timeline.merge import batch_title, filter_entries, merge_events
+from timeline.models import Analysis, Article, ArticleStatus, DateSource, Entry, ManifestEntry, Timeline
+from timeline.resources import Resources, load_resources
+from timeline.temporal import find_mentions
 
 
-@dataclass(frozen=True)
-class Analysis:
-    article: Article
-    mentions: list[Mention]
-    events: list[Event]
-
-
-def analyze_article(article: Article, rules: Rules) -> Analysis:
+def analyze_article(article: Article, resources: Resources) -> Analysis:
     """Resolve the dates of one article and extract its events (pure: same input, same output)."""
-    mentions = find_mentions(article.text, article.date, rules, article.body_start)
-    return Analysis(article, mentions, extract_events(article, mentions, rules))
+    mentions = find_mentions(article.text, article.date, resources.rules, article.body_start)
+    events = extract_events(article, mentions, resources.rules, resources.events)
+    return Analysis(article=article, mentions=mentions, events=events)
 
 
-def infer_date(article: Article, dated: Sequence[Analysis], rules: Rules) -> tuple[Analysis, str] | None:
-    """Date an undated article from the rest of the batch, never from the clock.
-
-    Try each dated article's date as this article's date; keep the candidates under which the
-    most of its events match events of dated articles (same day, similar words). Among those,
-    take the earliest date on or after every matched event that already happened (an article
-    is published after what it reports). Returns the analysis and the evidence, or None.
-    """
-    reference = [e for a in dated for e in a.events]
-    if not reference:
-        return None
-    idf = idf_weights(reference)
-    by_key: dict[str, list[Event]] = {}
-    for e in reference:
-        by_key.setdefault(date_key(e.when), []).append(e)
-    scored: list[tuple[int, dt.date, Analysis, list[tuple[Event, Event]]]] = []
-    for candidate in _candidate_dates(article, dated, rules):
-        trial = analyze_article(article.model_copy(update={"date": candidate}), rules)
-        matches = [(e, best) for e in trial.events if e.mention.anchor != "absolute"
-                   and (best := _best_match(e, by_key.get(date_key(e.when), []), idf))]
-        if matches:
-            scored.append((len(matches), candidate, trial, matches))
-    if not scored:
-        return None
-    top = max(s[0] for s in scored)
-    best = [s for s in scored if s[0] == top]
-    settled = [s for s in best if all(e.when.start <= s[1] for e, _ in s[3] if e.status == EventStatus.HAPPENED and e.when.start)]
-    count, candidate, trial, matches = (settled or best)[0]
-    examples = "; ".join(f"“{e.mention.text}” ({e.when.value}) matches {m.article_id}" for e, m in matches[:3])
-    evidence = f"inferred {candidate.isoformat()} from {count} event(s) shared with dated articles: {examples}"
-    dated_article = trial.article.model_copy(update={"date_source": DateSource.INFERRED, "date_evidence": evidence})
-    return Analysis(dated_article, trial.mentions, trial.events), evidence
+def analyze_batch(articles: Iterable[Article], resources: Resources) -> list[Analysis]:
+    """Every article analysed, undated ones dated from the dated ones where their events allow;
+    in article-id order."""
+    articles = list(articles)
+    analyses = [analyze_article(a, resources) for a in articles if a.date is not None]
+    for article in (a for a in articles if a.date is None):
+        # the reference: every analysis so far but the inferred ones (an inference never rests on another)
+        reference = [x for x in analyses if x.article.date_source != DateSource.INFERRED]
+        result = infer_date(article, reference, lambda a: analyze_article(a, resources), resources.events)
+        analyses.append(result[0] if result else analyze_article(article, resources))  # absolute dates still count
+    analyses.sort(key=lambda a: a.article.id)
+    return analyses
 
 
-INFERENCE_CANDIDATES = 8  # dates tried for an undated article: those of the dated articles most like it
-
-
-def _candidate_dates(article: Article, dated: Sequence[Analysis], rules: Rules) -> list[dt.date]:
-    """The dates of the dated articles whose events share the most words with this article (a few only:
-    each candidate costs one analysis of the article)."""
-    words = set(content_terms(article.text[article.body_start:], load_event_rules(rules.lang)))
-    overlap: dict[dt.date, int] = {}
-    for a in dated:
-        if a.article.date is None:
-            continue
-        shared = len(words.intersection(t for e in a.events for t in e.terms))
-        overlap[a.article.date] = max(overlap.get(a.article.date, 0), shared)
-    ranked = sorted(overlap, key=lambda d: (-overlap[d], d))[:INFERENCE_CANDIDATES]
-    return sorted(ranked)
-
-
-def _best_match(event: Event, pool: list[Event], idf: dict[str, float]) -> Event | None:
-    return next((o for o in pool if same_happening(event, o, idf)), None)
-
-
-def _title(analyses: Sequence[Analysis]) -> str:
-    places = [p for a in analyses for e in a.events for p in e.places]
-    top = max(sorted(set(places)), key=places.count) if places else None
-    return f"Timeline: {top}" if top else "Timeline"
+def merge_analyses(analyses: Sequence[Analysis]) -> list[Entry]:
+    """The entries of the whole batch: the same happening told by several articles becomes one entry."""
+    return merge_events([e for a in analyses for e in a.events], {a.article.id: a.article for a in analyses})
 
 
 def build_timeline(paths: Sequence[Path], user_dates: Mapping[str, dt.date] | None = None, lang: str = "en",
-                   title: str | None = None) -> Timeline:
+                   title: str | None = None, resources: Resources | None = None) -> Timeline:
     """Read the inputs and build the whole timeline (no files written)."""
-    rules = load_rules(lang)
+    resources = resources or load_resources(lang)
     articles, manifest = ingest(paths, user_dates or {})
-    analyses = [analyze_article(a, rules) for a in articles if a.date is not None]
-    inferred: dict[str, str] = {}
-    for article in (a for a in articles if a.date is None):
-        result = infer_date(article, [x for x in analyses if x.article.date_source != DateSource.INFERRED], rules)
-        if result:
-            analyses.append(result[0])
-            inferred[article.id] = result[1]
-        else:
-            analyses.append(analyze_article(article, rules))  # absolute dates still count
-    analyses.sort(key=lambda a: a.article.id)
+    analyses = analyze_batch(articles, resources)
+    entries = merge_analyses(analyses)
     by_id = {a.article.id: a.article for a in analyses}
-    entries = merge_events([e for a in analyses for e in a.events], by_id)
     return Timeline(
-        title=title or _title(analyses),
+        title=title or batch_title([e for a in analyses for e in a.events]),
         **_period(entries),
         entries=entries,
-        manifest=[_update_manifest(m, by_id, inferred) for m in manifest],
+        manifest=[_update_manifest(m, by_id) for m in manifest],
     )
 
 
@@ -125,14 +70,16 @@ def _period(entries: Sequence[Entry]) -> dict[str, dt.date | None]:
             "period_end": (max(ends) - dt.timedelta(days=1)) if ends else None}
 
 
-def _update_manifest(entry: ManifestEntry, by_id: Mapping[str, Article], inferred: Mapping[str, str]) -> ManifestEntry:
-    if entry.article_id in by_id and entry.sha256 is None:
-        entry = entry.model_copy(update={"sha256": by_id[entry.article_id].sha256 or None})
-    if entry.article_id in inferred:
-        article = by_id[entry.article_id]
+def _update_manifest(entry: ManifestEntry, by_id: Mapping[str, Article]) -> ManifestEntry:
+    article = by_id.get(entry.article_id or "")
+    if article is None:
+        return entry
+    if entry.sha256 is None:
+        entry = entry.model_copy(update={"sha256": article.sha256 or None})
+    if article.date_source == DateSource.INFERRED:
         return entry.model_copy(update={
             "status": ArticleStatus.USED, "date": article.date, "date_source": DateSource.INFERRED,
-            "date_evidence": inferred[entry.article_id],
+            "date_evidence": article.date_evidence,
         })
     return entry
 
@@ -142,11 +89,33 @@ def _fingerprints(timeline: Timeline) -> dict[str, str]:
     return {m.article_id: m.sha256 for m in timeline.manifest if m.article_id and m.sha256}
 
 
+def select(timeline: Timeline, min_sources: int = 1, top: int | None = None) -> Timeline:
+    """The timeline with only entries told by ``min_sources`` articles, and the ``top`` most salient."""
+    if min_sources <= 1 and top is None:
+        return timeline
+    entries = filter_entries(timeline.entries, min_sources, top)
+    return timeline.model_copy(update={"entries": entries, **_period(entries)})
+
+
+def render(paths: Sequence[Path], formats: Iterable[str], user_dates: Mapping[str, dt.date] | None = None,
+           templates_dir: Path | None = None, lang: str = "en", title: str | None = None, *, min_sources: int = 1,
+           top: int | None = None, coarse: str = "span", feed_url: str | None = None,
+           source_date_epoch: str | None = None) -> tuple[Timeline, dict[str, bytes]]:
+    """Build the timeline and render the chosen formats to memory (for standard output): {file name: bytes}."""
+    from timeline.export import render_outputs
+
+    timeline = select(build_timeline(paths, user_dates, lang, title), min_sources, top)
+    return timeline, render_outputs(timeline, formats, templates_dir=templates_dir, coarse=coarse,  # type: ignore[arg-type]
+                                    feed_url=feed_url, source_date_epoch=source_date_epoch)
+
+
 def build(paths: Sequence[Path], out_dir: Path, formats: Iterable[str] | None = None,
           user_dates: Mapping[str, dt.date] | None = None, templates_dir: Path | None = None,
           lang: str = "en", title: str | None = None, *, min_sources: int = 1, top: int | None = None,
-          coarse: str = "span", feed_url: str | None = None) -> tuple[Timeline, list[Path]]:
-    """Build the timeline and write the chosen formats into ``out_dir`` (atomically)."""
+          coarse: str = "span", feed_url: str | None = None,
+          source_date_epoch: str | None = None) -> tuple[Timeline, list[Path]]:
+    """Build the timeline and write the chosen formats into ``out_dir`` (atomically). Entries that
+    continue those of the previous build there keep their UIDs (see continuity.py)."""
     from timeline.continuity import carry_over, load_previous
     from timeline.export import FORMATS, write_outputs
 
@@ -156,13 +125,5 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Iterable[str] | None = 
         timeline = timeline.model_copy(update={"entries": carry_over(
             timeline.entries, previous, _fingerprints(timeline), _fingerprints(previous))})
     written = write_outputs(timeline, out_dir, formats or FORMATS, templates_dir=templates_dir,
-                            coarse=coarse, feed_url=feed_url)  # type: ignore[arg-type]
+                            coarse=coarse, feed_url=feed_url, source_date_epoch=source_date_epoch)  # type: ignore[arg-type]
     return timeline, written
-
-
-def select(timeline: Timeline, min_sources: int = 1, top: int | None = None) -> Timeline:
-    """The timeline with only entries told by ``min_sources`` articles, and the ``top`` most salient."""
-    if min_sources <= 1 and top is None:
-        return timeline
-    entries = filter_entries(timeline.entries, min_sources, top)
-    return timeline.model_copy(update={"entries": entries, **_period(entries)})

@@ -40,6 +40,7 @@ def render_outputs(
     calendar_name: str | None = None,
     coarse: CoarsePolicy = "span",
     feed_url: str | None = None,
+    source_date_epoch: str | None = None,
 ) -> dict[str, bytes]:
     """Every requested file rendered to memory: {file name: bytes}, in FORMATS order."""
     wanted = list(dict.fromkeys(formats))
@@ -53,7 +54,8 @@ def render_outputs(
         if fmt not in wanted:
             continue
         if fmt == "ics":
-            out["timeline.ics"] = render_ics(timeline, coarse=coarse, calendar_name=calendar_name, feed_url=feed_url)
+            out["timeline.ics"] = render_ics(timeline, coarse=coarse, calendar_name=calendar_name, feed_url=feed_url,
+                                             source_date_epoch=source_date_epoch)
         elif fmt == "json":
             out["timeline.json"] = render_json(timeline).encode("utf-8")
             out["timeline.schema.json"] = render_schema().encode("utf-8")
@@ -153,15 +155,6 @@ def _stage(path: Path, data: bytes) -> _Staged:
         raise _named(exc, path) from exc
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so readers see the old file or the new one, never a part.
-
-    Writes a temp file in the same folder (same file system), fsyncs it, ``os.replace``s it
-    over the target and fsyncs the folder; the temp file is removed if anything fails.
-    """
-    _commit_all([_stage(Path(path), data)])
-
-
 def _commit_all(staged: list[_Staged]) -> None:
     """Rename every staged file into place; on failure discard what is left (no temp file stays)."""
     try:
@@ -199,6 +192,7 @@ def write_outputs(
     *,
     coarse: CoarsePolicy = "span",
     feed_url: str | None = None,
+    source_date_epoch: str | None = None,
 ) -> list[Path]:
     """Render the requested formats, then write them atomically into ``out_dir``.
 
@@ -207,7 +201,8 @@ def write_outputs(
     before the first file is replaced, so a rendering error leaves ``out_dir`` as it was.
     """
     rendered = render_outputs(timeline, formats, templates_dir=templates_dir,
-                              calendar_name=calendar_name, coarse=coarse, feed_url=feed_url)
+                              calendar_name=calendar_name, coarse=coarse, feed_url=feed_url,
+                              source_date_epoch=source_date_epoch)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # Two phases: every file is written and fsynced under a temp name first, then all are
@@ -227,7 +222,6 @@ def write_outputs(
 __all__ = [
     "FORMATS",
     "FILES",
-    "atomic_write",
     "render_html",
     "render_ics",
     "render_json",

@@ -1,15 +1,14 @@
 """Shared helpers for every export format: ordering, human date labels, text hygiene, build stamp.
 
-Everything here is a pure function of the Timeline (plus, for the build stamp, the
-``SOURCE_DATE_EPOCH`` environment variable), so the same input gives byte-identical outputs.
+Everything here is a pure function of its arguments (the Timeline; for the build stamp, a
+``SOURCE_DATE_EPOCH`` the caller passes), so the same input gives byte-identical outputs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
 from timeline.models import PRECISION_RANK, Entry, EventStatus, Precision, Timeline, TimeValue, TimexType
@@ -104,22 +103,13 @@ def safe_url(url: str | None) -> str | None:
 
 # ---------------------------------------------------------------- precision and ordering
 
-def precision_of(tv: TimeValue) -> Precision:
-    """The value's precision; when missing, guessed from what is set (instant > day)."""
-    if tv.precision is not None:
-        return tv.precision
-    if tv.instant is not None:
-        return Precision.MINUTE
-    return Precision.DAY
-
-
 def is_timed(tv: TimeValue) -> bool:
     """True when the value is a real instant (clock time with a known UTC offset)."""
-    return tv.instant is not None and tv.instant.utcoffset() is not None and precision_of(tv) in TIMED
+    return tv.timed
 
 
 def is_coarse(tv: TimeValue) -> bool:
-    return precision_of(tv) in COARSE
+    return tv.shown_precision in COARSE
 
 
 def precision_label(tv_or_precision: TimeValue | Precision | None) -> str:
@@ -127,7 +117,7 @@ def precision_label(tv_or_precision: TimeValue | Precision | None) -> str:
         if tv_or_precision.start is None:  # not a point in time at all
             return {TimexType.DURATION: "duration", TimexType.SET: "repeating"}.get(
                 tv_or_precision.type, "not anchored")
-        p = precision_of(tv_or_precision)
+        p = tv_or_precision.shown_precision
     elif tv_or_precision is None:
         return "unknown precision"
     else:
@@ -143,18 +133,9 @@ def span_end(tv: TimeValue) -> dt.date:
     return tv.start + dt.timedelta(days=1)
 
 
-def sort_key(entry: Entry) -> tuple:
-    """Time order: start day, then clock time (timed entries after the day-level ones of that
-    day), then coarse before fine, then title and uid so ties never depend on input order."""
-    tv = entry.when
-    start = tv.start or dt.date.max
-    instant = tv.instant.astimezone(UTC).isoformat() if is_timed(tv) else ""
-    return (start, instant, PRECISION_RANK[precision_of(tv)], entry.title, entry.uid)
-
-
 def placeable(timeline: Timeline) -> list[Entry]:
     """Entries that can go on a calendar (they have a start day), in time order."""
-    return sorted((e for e in timeline.entries if e.when.start is not None), key=sort_key)
+    return sorted((e for e in timeline.entries if e.when.start is not None), key=Entry.sort_key)
 
 
 def unplaced(timeline: Timeline) -> list[Entry]:
@@ -233,7 +214,7 @@ def format_when(tv: TimeValue) -> str:
     TimeML mods are spelled out (``about``, ``early``, ``late`` ...). Unanchored values
     (durations) fall back to their TimeML value.
     """
-    p = precision_of(tv)
+    p = tv.shown_precision
     if is_timed(tv):
         t = tv.instant
         assert t is not None
@@ -315,16 +296,16 @@ def conflict_summary(entry: Entry) -> str:
 FALLBACK_STAMP = dt.datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def build_stamp(timeline: Timeline, environ: Mapping[str, str] | None = None) -> dt.datetime:
+def build_stamp(timeline: Timeline, source_date_epoch: str | None = None) -> dt.datetime:
     """The one timestamp an export carries (iCalendar DTSTAMP), never read from the clock.
 
-    1. ``SOURCE_DATE_EPOCH`` (reproducible-builds.org) when set to an integer;
+    1. ``source_date_epoch`` (the SOURCE_DATE_EPOCH of reproducible-builds.org, which the CLI reads
+       from its environment) when it is an integer;
     2. else midnight UTC of the latest publication date among the inputs (manifest dates,
        which are the article dates);
     3. else 1970-01-01T00:00:00Z.
     """
-    env = os.environ if environ is None else environ
-    raw = (env.get("SOURCE_DATE_EPOCH") or "").strip()
+    raw = (source_date_epoch or "").strip()
     if raw:
         try:
             return dt.datetime.fromtimestamp(int(raw), tz=UTC)

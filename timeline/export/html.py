@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
+import importlib.util
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -33,7 +33,6 @@ from timeline.export.common import (
     placeable,
     plural,
     precision_label,
-    precision_of,
     safe_url,
     timeline_period,
     unplaced,
@@ -45,15 +44,15 @@ STYLESHEET = "timeline.css"
 
 
 def builtin_templates_dir() -> Path:
-    """The shipped ``templates/`` folder: the repository's (checkout or editable install), else
-    a ``templates`` folder shipped as package data next to this module, if the build has one."""
-    repo = Path(__file__).resolve().parents[2] / "templates"
-    if (repo / TEMPLATE).is_file():
-        return repo
-    packaged = Path(str(resources.files("timeline.export"))) / "templates"
-    if (packaged / TEMPLATE).is_file():
-        return packaged
-    raise FileNotFoundError(f"built-in templates not found (looked in {repo} and {packaged})")
+    """The shipped templates: the package ``timeline.templates`` (the repository's top-level
+    ``templates/`` folder, shipped as package data), else that folder beside a plain checkout."""
+    spec = importlib.util.find_spec("timeline.templates")
+    places = [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
+    places.append(Path(__file__).resolve().parents[2] / "templates")
+    for folder in places:
+        if (folder / TEMPLATE).is_file():
+            return folder
+    raise FileNotFoundError(f"built-in templates not found (looked in {', '.join(map(str, places))})")
 
 
 def make_environment(templates_dir: Path | None = None) -> Environment:
@@ -171,7 +170,7 @@ def _iso(entry: Entry) -> str | None:
     if is_timed(tv):
         assert tv.instant is not None
         return tv.instant.isoformat(timespec="minutes")
-    p = precision_of(tv).value
+    p = tv.shown_precision.value
     if p == "year" or (is_coarse(tv) and p not in ("month", "week")):
         return f"{tv.start.year:04d}"
     if p == "month":
@@ -227,7 +226,7 @@ def build_sheet(timeline: Timeline) -> Sheet:
             when=format_when(entry.when),
             iso=_iso(entry),
             precision=precision_label(entry.when),
-            precision_name=precision_of(entry.when).value,
+            precision_name=entry.when.shown_precision.value,
             coarse=is_coarse(entry.when),
             title=one_line(entry.title) or "(untitled)",
             status=entry.status.value,

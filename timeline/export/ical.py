@@ -32,7 +32,6 @@ from timeline.export.common import (
     one_line,
     placeable,
     precision_label,
-    precision_of,
     safe_url,
     span_end,
     timeline_period,
@@ -100,7 +99,7 @@ def event_description(entry: Entry) -> str:
 
 
 def event_categories(entry: Entry) -> list[str]:
-    cats = [entry.status.value, precision_of(entry.when).value]
+    cats = [entry.status.value, entry.when.shown_precision.value]
     if entry.conflict is not None:
         cats.append("conflict")
     return cats
@@ -118,10 +117,12 @@ REFRESH_INTERVAL = dt.timedelta(hours=12)  # how often a subscribed calendar sho
 
 
 def build_calendar(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_name: str | None = None,
-                   feed_url: str | None = None) -> Calendar:
+                   feed_url: str | None = None, source_date_epoch: str | None = None) -> Calendar:
+    """The timeline as an icalendar ``Calendar``: one VEVENT per placeable entry. DTSTAMP is
+    ``source_date_epoch`` when given, else derived from the inputs' dates (never the clock)."""
     if coarse not in COARSE_POLICIES:
         raise ValueError(f"coarse policy must be one of {', '.join(COARSE_POLICIES)}, not {coarse!r}")
-    stamp = build_stamp(timeline)
+    stamp = build_stamp(timeline, source_date_epoch)
     name = one_line(calendar_name) or one_line(timeline.title) or "Timeline"
     period = format_period(*timeline_period(timeline))
     cal = Calendar()
@@ -162,6 +163,7 @@ def build_calendar(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_n
 
 
 def render_ics(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_name: str | None = None,
-               feed_url: str | None = None) -> bytes:
+               feed_url: str | None = None, source_date_epoch: str | None = None) -> bytes:
     """The calendar as RFC 5545 bytes: UTF-8, CRLF, lines folded at 75 octets."""
-    return build_calendar(timeline, coarse=coarse, calendar_name=calendar_name, feed_url=feed_url).to_ical()
+    return build_calendar(timeline, coarse=coarse, calendar_name=calendar_name, feed_url=feed_url,
+                          source_date_epoch=source_date_epoch).to_ical()

@@ -24,7 +24,6 @@ from timeline.export.common import (
     placeable,
     plural,
     precision_label,
-    precision_of,
     safe_url,
     timeline_period,
     unique,
@@ -76,7 +75,7 @@ def timelinejs_date(entry: Entry) -> dict[str, Any] | None:
     tv = entry.when
     if tv.start is None:
         return None
-    p = precision_of(tv)
+    p = tv.shown_precision
     if is_timed(tv):
         assert tv.instant is not None
         t = tv.instant  # wall clock as the source gave it; the label carries the offset

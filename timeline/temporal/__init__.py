@@ -7,6 +7,6 @@ Public API (stable; other modules and tools code against it):
 """
 
 from timeline.temporal.extract import find_mentions
-from timeline.temporal.rules import Rules, load_rules
+from timeline.temporal.compile import Rules, load_rules
 
 __all__ = ["Rules", "find_mentions", "load_rules"]

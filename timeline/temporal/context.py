@@ -7,11 +7,10 @@ import re
 from dataclasses import dataclass
 
 from timeline.gazetteer import Gazetteer
-from timeline.temporal.rules import LanguageData
+from timeline.temporal.compile import LanguageData
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|\n\s*")
 _SOFT_WRAP = re.compile(r"[ \t]*[a-z]")
-_ED_VERB = re.compile(r"\b([a-z]{3,}ed)\b", re.IGNORECASE)
 _QUOTE_CHARS = "\"“”"
 FUTURE_BEFORE = "future-before"  # a future marker that only counts before the date (language.toml)
 
@@ -87,9 +86,10 @@ def sentence_markers(text: str, sentence: tuple[int, int], language: LanguageDat
         for m in regex.finditer(text, s_start, s_end):
             if tense == "future" and language.not_future is not None and language.not_future.match(text, m.start()):
                 continue
-            explicit.append((m.start(), m.end(), tense, tense == "past" and _after_auxiliary(text, s_start, m.start())))
-    ed = tuple((m.start(), m.end()) for m in _ED_VERB.finditer(text, s_start, s_end)
-               if m.group(1).lower() not in language.not_past and not _after_auxiliary(text, s_start, m.start())
+            explicit.append((m.start(), m.end(), tense,
+                             tense == "past" and _after_auxiliary(text, s_start, m.start(), language)))
+    ed = tuple((m.start(), m.end()) for m in language.past_verb.finditer(text, s_start, s_end)
+               if m.group(1).lower() not in language.not_past and not _after_auxiliary(text, s_start, m.start(), language)
                and not _after_determiner(text, s_start, m.start(), language))
     return TenseMarkers(tuple(explicit), ed, bool(language.generic_cue.search(text, s_start, s_end)))
 
@@ -126,12 +126,9 @@ def tense_near(text: str, sentence: tuple[int, int], start: int, end: int, langu
     return best[1] if best else "present"
 
 
-_AUXILIARY = re.compile(r"\b(?:be|been|being|is|are|am|to|get|gets)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-
-
-def _after_auxiliary(text: str, s_start: int, pos: int) -> bool:
+def _after_auxiliary(text: str, s_start: int, pos: int, language: LanguageData) -> bool:
     """ "will be held", "is expected to be signed": a participle whose auxiliary carries the tense."""
-    return bool(_AUXILIARY.search(text, max(s_start, pos - 24), pos))
+    return bool(language.auxiliary.search(text, max(s_start, pos - 24), pos))
 
 
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+$")

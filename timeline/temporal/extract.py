@@ -10,14 +10,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from timeline.gazetteer import load_gazetteer
 from timeline.models import Mention, Precision, TimeValue, TimexType
+from timeline.temporal.compile import Rule, Rules
 from timeline.temporal.context import SentenceIndex, TenseMarkers, in_quotation, local_zone, sentence_markers, sentence_spans, tense_near
 from timeline.temporal.resolve import Context, resolve
-from timeline.temporal.rules import Rule, Rules
-from timeline.temporal.templates import fill
-
-_SKIP_PREFIX = re.compile(r"[\s(\"“‘'’,–—-]")
+from timeline.temporal.slots import fill
 
 
 @dataclass(frozen=True)
@@ -107,7 +104,7 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
     """
     language = rules.language
     sentences = SentenceIndex(sentence_spans(text, begin, language))
-    gazetteer = load_gazetteer()
+    gazetteer = rules.places
     memory = _Memory()
     mentions: list[Mention] = []
     markers: dict[tuple[int, int], TenseMarkers] = {}
@@ -139,11 +136,11 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
                 event_when = None
         mentions.append(Mention(
             start=cand.start, end=cand.end, text=text[cand.start:cand.end], timex=value, rule=rule.name,
-            anchor=_anchor_kind(rule.value, rule.type), event_when=event_when,  # type: ignore[arg-type]
+            anchor=_anchor_kind(rule.value, rule.type), event_when=event_when, kind=rule.kind,  # type: ignore[arg-type]
             tense=tense, quoted=in_quotation(text, sentence, cand.start),
         ))
         # "Victory Day parade" names an occasion, not a reference time; "a year ago" said of a quarter
-        # (UNDEF-...@Q) and "the year-ago quarter" (remember = false) are comparison points.
-        if rule.remember and not rule.name.startswith("holiday") and not ("@Q" in rule.value and value.precision == Precision.QUARTER):
+        # (kind quarter_comparison) and "the year-ago quarter" (remember = false) are comparison points.
+        if rule.remember and rule.kind != "holiday" and not (rule.kind == "quarter_comparison" and value.precision == Precision.QUARTER):
             memory.remember(value)
     return mentions

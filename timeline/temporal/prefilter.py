@@ -15,10 +15,6 @@ from re import _parser as P  # type: ignore[attr-defined]
 from typing import Iterable
 
 DIGIT = "0"  # the anchor "any digit": every digit run is scanned as this key
-# Anchors this frequent in news text would make the windows cover everything; another required
-# part of the pattern is chosen instead when there is one.
-_COMMON = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "by", "and", "or", "for", "s", "is", "it",
-                     "as", "be", "that", "this", "with", "from", "he", "she", "they", "we", "his", "her", "its"})
 # How far a match (plus its lookarounds) may reach before or after the anchor it contains.
 BACK = 50
 AHEAD = 60
@@ -27,19 +23,21 @@ Anchors = frozenset[str]
 _WORD = re.compile(r"\w+")
 
 
-def _score(anchors: Anchors) -> float:
+def _score(anchors: Anchors, common: frozenset[str]) -> float:
+    """How well a set of anchors narrows the windows. Anchors as frequent in news as ``common`` words
+    would make the windows cover everything: they score 0, so another required part is chosen."""
     def one(a: str) -> float:
         if a == DIGIT:
             return 2.5
         word = a.lstrip("=")
-        return 0.0 if word in _COMMON else min(len(word), 6) + (0.5 if a[0] == "=" else 0)
+        return 0.0 if word in common else min(len(word), 6) + (0.5 if a[0] == "=" else 0)
 
     return min(one(a) for a in anchors) - 0.001 * len(anchors)
 
 
-def _best(options: Iterable[Anchors | None]) -> Anchors | None:
+def _best(options: Iterable[Anchors | None], common: frozenset[str]) -> Anchors | None:
     found = [o for o in options if o]
-    return max(found, key=_score) if found else None
+    return max(found, key=lambda a: _score(a, common)) if found else None
 
 
 def _is_digit_class(items: list) -> bool:
@@ -75,7 +73,7 @@ def _bounds(op, av, side: int) -> bool:
     return False
 
 
-def _seq(items: list, left: bool = False, right: bool = False) -> Anchors | None:
+def _seq(items: list, common: frozenset[str], left: bool = False, right: bool = False) -> Anchors | None:
     """Anchors of a concatenation: the best anchor set of any one required part.
 
     ``left``/``right``: the sequence is known to start/end at a word boundary. A word anchor that
@@ -97,9 +95,9 @@ def _seq(items: list, left: bool = False, right: bool = False) -> Anchors | None
             k = j
             continue
         rb = right if k == n - 1 else _bounds(*items[k + 1], 1)
-        options.append(_item(op, av, lb, rb))
+        options.append(_item(op, av, lb, rb, common))
         k += 1
-    return _best(options)
+    return _best(options, common)
 
 
 def _literal_anchor(run: str, left: bool, right: bool) -> Anchors | None:
@@ -115,15 +113,15 @@ def _literal_anchor(run: str, left: bool, right: bool) -> Anchors | None:
     return frozenset({"=" + word if whole else word})
 
 
-def _item(op, av, left: bool, right: bool) -> Anchors | None:
+def _item(op, av, left: bool, right: bool, common: frozenset[str]) -> Anchors | None:
     if op is C.SUBPATTERN:
-        return _seq(list(av[-1]), left, right)
+        return _seq(list(av[-1]), common, left, right)
     if op is C.ATOMIC_GROUP:
-        return _seq(list(av), left, right)
+        return _seq(list(av), common, left, right)
     if op is C.BRANCH:
         union: set[str] = set()
         for alt in av[1]:
-            sub = _seq(list(alt), left, right)
+            sub = _seq(list(alt), common, left, right)
             if not sub:
                 return None
             union |= sub
@@ -132,28 +130,29 @@ def _item(op, av, left: bool, right: bool) -> Anchors | None:
         if av[0] < 1:
             return None
         once = av[1] == 1
-        return _seq(list(av[2]), left and once, right and once)
+        return _seq(list(av[2]), common, left and once, right and once)
     if op is C.IN:
         return frozenset({DIGIT}) if _is_digit_class(av) else None
     return None  # AT, ASSERT, ANY, NOT_LITERAL, group references: nothing required
 
 
-def derive_anchors(pattern: str) -> Anchors | None:
-    """Literal strings (lower case; DIGIT = any digit) one of which every match contains, or None."""
+def derive_anchors(pattern: str, common: frozenset[str] = frozenset()) -> Anchors | None:
+    """Literal strings (lower case; DIGIT = any digit) one of which every match contains, or None.
+    ``common``: words too frequent to be worth anchoring on (the language's data)."""
     try:
         parsed = P.parse(pattern, re.IGNORECASE)
     except re.error:
         return None
-    anchors = _seq(list(parsed))
-    return anchors if anchors and _score(anchors) > 0 else None
+    anchors = _seq(list(parsed), common)
+    return anchors if anchors and _score(anchors, common) > 0 else None
 
 
 class Prefilter:
     """Where each rule can match: ``windows(text, begin)`` -> {rule index: merged [lo, hi) windows}.
 
     The text is cut into words; a word that is a rule's anchor ("=may": the token May), or holds
-    it ("year": also "years"), puts a window around itself for that rule. Which rules a word serves is memoized per
-    word (a cache of the loaded rules, like the compiled regexes: same input, same answer).
+    it ("year": also "years"), puts a window around itself for that rule. Immutable once built:
+    which rules a word serves is remembered only for the length of one ``windows`` call.
     """
 
     def __init__(self, anchors: list[Anchors | None]) -> None:
@@ -167,8 +166,9 @@ class Prefilter:
                 by_key.setdefault(key, []).append(i)
         self.by_key = {k: tuple(v) for k, v in by_key.items()}
         self.inside = tuple(k for k in self.by_key if k != DIGIT and k[0] != "=")
+        # one C-level search tells whether a word holds any of the inside anchors (most words hold none)
+        self.inside_re = re.compile("|".join(map(re.escape, self.inside)) or "(?!)")
         self.everywhere = tuple(everywhere)
-        self._memo: dict[str, tuple[int, ...]] = {}
 
     @classmethod
     def build(cls, anchors: list[Anchors | None]) -> "Prefilter":
@@ -176,31 +176,26 @@ class Prefilter:
 
     def rules_for(self, word: str) -> tuple[int, ...]:
         """Indexes of the rules with an anchor inside ``word`` (any case)."""
-        found = self._memo.get(word)
-        if found is None:
-            low = word.lower()
-            idx: set[int] = set()
-            if any(ch.isdigit() for ch in low):
-                idx.update(self.by_key.get(DIGIT, ()))
-            idx.update(self.by_key.get("=" + low, ()))
+        low = word.lower()
+        idx: set[int] = set()
+        if any(ch.isdigit() for ch in low):
+            idx.update(self.by_key.get(DIGIT, ()))
+        idx.update(self.by_key.get("=" + low, ()))
+        if self.inside_re.search(low):
             for key in self.inside:
                 if key in low:
                     idx.update(self.by_key[key])
-            found = tuple(sorted(idx))
-            if len(self._memo) > 200_000:
-                self._memo.clear()
-            self._memo[word] = found
-        return found
+        return tuple(sorted(idx))
 
     def windows(self, text: str, begin: int) -> dict[int, list[tuple[int, int]]]:
         n = len(text)
         by_group: dict[tuple[int, ...], list[tuple[int, int]]] = {}
-        memo = self._memo
+        memo: dict[str, tuple[int, ...]] = {}  # this text's words: each distinct word is looked up once
         for m in _WORD.finditer(text, begin):
             word = m.group()
             group = memo.get(word)
             if group is None:
-                group = self.rules_for(word)
+                group = memo[word] = self.rules_for(word)
             if not group:
                 continue
             s, e = m.span()
@@ -225,6 +220,7 @@ class Prefilter:
         for i in self.everywhere:
             out[i] = [(begin, n)]
         return out
+
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     spans.sort()

@@ -1,7 +1,7 @@
 """Pure resolution: (underspecified value, context) -> absolute TimeML value with honest precision.
 
 No text, no regexes, no clock: everything comes in through ``Context``. The underspecified
-forms are documented at the top of rules/en/rules.toml.
+forms are documented at the top of lang/en/rules.toml.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ class Context:
     last_day: dt.date | None = None
     last_month: tuple[int, int] | None = None
     last_year: int | None = None
-    zone: str | None = None
     last_quarter: tuple[int, int] | None = None  # (year, quarter) of the last mentioned quarter
     tense_forced: bool = False  # the tense comes from the phrase itself ("last March"), not the clause
     # How the phrase's own relative word picks the occurrence: "exclusive" = never the current one ("last

@@ -1,6 +1,6 @@
 """SemEval-2015 Task 4 (TimeLine: cross-document event ordering), Track A: raw text -> entity timelines.
 
-    python -m timeline.semeval CORPUS_DIR --out DIR [--entity NAME] [--gold GOLD_DIR]
+    timeline eval-timeline CORPUS_DIR --out DIR [--entity NAME] [--gold GOLD_DIR]
 
 CORPUS_DIR is a folder of CAT XML documents (``corpus_trackA_CAT/``), or a corpus folder holding one
 (plus ``list_target_entities_*.txt`` and ``TimeLines_Gold_Standard/``), or the trial-data root.
@@ -37,10 +37,8 @@ mean of per-entity F1). See ``timeline_graph`` for how the reduced graph is made
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
-import sys
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -350,7 +348,7 @@ def anchor_sort_key(anchor: str) -> tuple:
 
 # --------------------------------------------------------------------------- building timelines
 
-Timeline = list[tuple[str, list[str]]]  # [(anchor, [event ids])], in order
+EntityTimeline = list[tuple[str, list[str]]]  # [(anchor, [event ids])], in order
 
 
 @dataclass(frozen=True)
@@ -365,22 +363,21 @@ class Candidate:
 
 
 def build_entity_timelines(corpus_dir: Path | str, entities: Iterable[str] | None = None, *,
-                           dct_fallback: bool = True, per_clause: int = 1) -> dict[str, Timeline]:
+                           dct_fallback: bool = True, per_clause: int = 1) -> dict[str, EntityTimeline]:
     """Entity -> [(anchor, [event ids])] from the raw CAT documents of a corpus (Track A)."""
-    from timeline.events import clause_around, load_event_rules
-    from timeline.merge import merge_events
-    from timeline.pipeline import analyze_article
-    from timeline.temporal import load_rules
+    from timeline.events import clause_around
+    from timeline.pipeline import analyze_batch, merge_analyses
+    from timeline.resources import load_resources
 
-    rules = load_rules("en")
-    er = load_event_rules("en")
+    resources = load_resources("en")
+    er = resources.events
     docs = [read_cat(p) for p in cat_files(corpus_dir)]
     by_id = {d.doc_id: d for d in docs}
     entities = list(entities) if entities is not None else target_entities(corpus_dir)
-    analyses = [analyze_article(d.article, rules) for d in docs]
+    analyses = analyze_batch([d.article for d in docs], resources)
     events = [e for a in analyses for e in a.events]
     # The merge decides one date per happening told by several articles (conflicts resolved there).
-    entries = merge_events(events, {d.doc_id: d.article for d in docs})
+    entries = merge_analyses(analyses)
     chosen: dict[tuple[str, int, int], TimeValue] = {}
     for entry in entries:
         for s in entry.sources:
@@ -401,7 +398,7 @@ def build_entity_timelines(corpus_dir: Path | str, entities: Iterable[str] | Non
             continue
         dated[(doc.doc_id, heads[0].sentence)].append((e, heads))
 
-    out: dict[str, Timeline] = {}
+    out: dict[str, EntityTimeline] = {}
     for entity in entities:
         pattern = entity_patterns(entity)
         cands: dict[str, Candidate] = {}
@@ -428,7 +425,7 @@ def build_entity_timelines(corpus_dir: Path | str, entities: Iterable[str] | Non
     return out
 
 
-def order_candidates(cands: Iterable[Candidate]) -> Timeline:
+def order_candidates(cands: Iterable[Candidate]) -> EntityTimeline:
     groups: dict[str, list[str]] = defaultdict(list)
     for c in cands:
         groups[c.anchor].append(c.event_id)
@@ -448,7 +445,7 @@ def entity_file_name(entity: str) -> str:
     return re.sub(r"[^\w.-]+", "_", entity.strip().lower()) + ".txt"
 
 
-def format_timeline(entity: str, timeline: Timeline) -> str:
+def format_timeline(entity: str, timeline: EntityTimeline) -> str:
     """First line the entity; then ORDER<TAB>ANCHOR<TAB>EVENT[<TAB>EVENT...], one event per line
     (the gold puts coreferent mentions on one line; our events are separate mentions). Unanchored
     events get position 0 and XXXX-XX-XX; anchored positions count from 1 in time order."""
@@ -460,7 +457,7 @@ def format_timeline(entity: str, timeline: Timeline) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_timelines(timelines: dict[str, Timeline], out_dir: Path | str) -> list[Path]:
+def write_timelines(timelines: dict[str, EntityTimeline], out_dir: Path | str) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -587,11 +584,14 @@ def score_rows(entity: str, system: Sequence[TimelineRow], gold: Sequence[Timeli
     return Score(entity, len(s.reduced & g.closure), len(s.reduced), len(g.reduced & s.closure), len(g.reduced))
 
 
-def score(system_dir: Path | str, gold_dir: Path | str, unordered: bool = True) -> Report:
-    """Per-entity and micro/macro temporal-awareness P/R/F1 of every gold timeline (a missing system file scores 0)."""
+def score(system_dir: Path | str, gold_dir: Path | str, unordered: bool = True, only: set[str] | None = None) -> Report:
+    """Per-entity and micro/macro temporal-awareness P/R/F1 of every gold timeline (a missing system file
+    scores 0); ``only``: just the gold files of these names."""
     system_dir, gold_dir = Path(system_dir), Path(gold_dir)
     scores = []
     for gold_path in sorted(gold_dir.glob("*.txt")):
+        if only is not None and gold_path.name not in only:
+            continue
         entity, gold = read_timeline(gold_path)
         sys_path = system_dir / gold_path.name
         system = read_timeline(sys_path)[1] if sys_path.exists() else []
@@ -614,38 +614,20 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------- command line
+# --------------------------------------------------------------------------- the whole task
 
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m timeline.semeval", description=__doc__.split("\n\n")[0])
-    ap.add_argument("corpus_dir", type=Path)
-    ap.add_argument("--out", type=Path, required=True, help="folder for one timeline file per entity")
-    ap.add_argument("--entity", action="append", help="target entity (repeatable); default: the corpus's list")
-    ap.add_argument("--gold", type=Path, help="gold timelines folder; default: found next to the corpus")
-    ap.add_argument("--no-score", action="store_true")
-    ap.add_argument("--ordered-only", action="store_true", help="score without position-0 (unordered) events")
-    ap.add_argument("--no-dct-fallback", action="store_true", help="only events dated by a date phrase")
-    args = ap.parse_args(argv)
-    entities = args.entity or target_entities(args.corpus_dir)
+def run_track_a(corpus_dir: Path | str, out_dir: Path | str, entities: Sequence[str] = (), gold: Path | str | None = None,
+                *, ordered_only: bool = False, dct_fallback: bool = True) -> tuple[list[Path], Report | None]:
+    """Build the entity timelines of a corpus, write them to ``out_dir`` in the task's format and score
+    them against the gold (found next to the corpus unless given; None when there is none).
+    ``entities``: only these (default: the corpus's list). Raises ValueError when there is no entity."""
+    asked = list(entities)
+    entities = asked or target_entities(corpus_dir)
     if not entities:
-        print("no target entities: give --entity", file=sys.stderr)
-        return 2
-    timelines = build_entity_timelines(args.corpus_dir, entities, dct_fallback=not args.no_dct_fallback)
-    written = write_timelines(timelines, args.out)
-    print(f"wrote {len(written)} timeline(s) to {args.out}")
-    gold = args.gold or gold_dir_for(args.corpus_dir)
-    if gold and not args.no_score:
-        if args.entity:  # score only the asked entities
-            import shutil
-            import tempfile
-            tmp = Path(tempfile.mkdtemp())
-            for e in entities:
-                if (gold / entity_file_name(e)).exists():
-                    shutil.copy(gold / entity_file_name(e), tmp / entity_file_name(e))
-            gold = tmp
-        print(format_report(score(args.out, gold, unordered=not args.ordered_only)))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+        raise ValueError("no target entities")
+    written = write_timelines(build_entity_timelines(corpus_dir, entities, dct_fallback=dct_fallback), out_dir)
+    gold_dir = Path(gold) if gold else gold_dir_for(corpus_dir)
+    if gold_dir is None:
+        return written, None
+    only = {entity_file_name(e) for e in asked} if asked else None  # score just the entities asked for
+    return written, score(out_dir, gold_dir, unordered=not ordered_only, only=only)

@@ -8,12 +8,18 @@ table; {group|name} with a built-in name computes something a table cannot hold.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from timeline.temporal.rules import _SLOT, Rule, Rules
+if TYPE_CHECKING:
+    from timeline.temporal.compile import Rule, Rules
+
+SLOT = re.compile(r"\{(\w+)(?:\|(\w+))?\}")
+# Slots computed from several groups at once rather than read from one group.
+COMPUTED_SLOTS = frozenset({"clock"})
 
 
 def fill(template: str, m: re.Match[str], rule: Rule, rules: Rules) -> str:
-    return _SLOT.sub(lambda s: _slot(s.group(1), s.group(2), m, rule, rules), template)
+    return SLOT.sub(lambda s: _slot(s.group(1), s.group(2), m, rule, rules), template)
 
 
 def _slot(slot: str, flt: str | None, m: re.Match[str], rule: Rule, rules: Rules) -> str:
@@ -25,8 +31,8 @@ def _slot(slot: str, flt: str | None, m: re.Match[str], rule: Rule, rules: Rules
         if table is None:
             return text
         return table.get(text) or ("" if slot in rule.group_tables else text)
-    if flt in _BUILTINS:
-        return _BUILTINS[flt](text, m, rules)
+    if flt in BUILTINS:
+        return BUILTINS[flt](text, m, rules)
     return rules.tables[flt].get(text) or "" if text else ""
 
 
@@ -87,4 +93,5 @@ def _orundef(text: str, m: re.Match[str], rules: Rules) -> str:
     return text or "UNDEF-year"
 
 
-_BUILTINS = {"02": _pad2, "year2": _year2, "century": _century, "era": _era, "one": _one, "orundef": _orundef}
+# The built-in filters: {group|name} with one of these names computes rather than looks up.
+BUILTINS = {"02": _pad2, "year2": _year2, "century": _century, "era": _era, "one": _one, "orundef": _orundef}

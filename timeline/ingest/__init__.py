@@ -36,6 +36,7 @@ import dateparser
 import yaml
 
 from timeline.errors import InputError, RuleError, UserError
+from timeline.lang import read_toml
 from timeline.models import Article, ArticleStatus, DateSource, ManifestEntry
 
 __all__ = ["collect_paths", "ingest", "read_article"]
@@ -73,6 +74,8 @@ class _Tables:
 
 
 def _data_file(name: str) -> dict[str, Any]:
+    if name == "headers.toml":
+        return read_toml("en", name)
     text = resources.files("timeline").joinpath("data", name).read_text(encoding="utf-8")
     try:
         return tomllib.loads(text)

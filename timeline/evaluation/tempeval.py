@@ -1,6 +1,6 @@
 """Score the date resolver against gold TimeML (TempEval-3 style TIMEX3 evaluation).
 
-Run:  python -m timeline.evaluate GOLD_DIR [--errors] [--limit N] [--classes N]
+Run:  timeline eval GOLD_DIR [--errors] [--limit N] [--classes N]
 
 Definitions implemented (micro-averaged: counts are summed over all documents, then divided,
 as the TempEval-3 scorer ``evaluate_entities.py`` does with its global counters):
@@ -29,10 +29,8 @@ count as missed and the crash is listed.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
-import sys
 import time
 import traceback
 from collections import Counter, defaultdict
@@ -41,7 +39,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from timeline.models import Mention
-from timeline.timeml import GoldTimex, TimeMLDoc, read_timeml
+from timeline.evaluation.timeml import GoldTimex, TimeMLDoc, read_timeml
 
 __all__ = [
     "Scores",
@@ -385,7 +383,7 @@ def evaluate(
     gold_dir = Path(gold_dir)
     rules_seconds = 0.0
     if find is None:
-        from timeline.temporal import find_mentions, load_rules  # the resolver may not exist yet
+        from timeline.temporal import find_mentions, load_rules
 
         if rules is None:
             t0 = time.perf_counter()
@@ -565,29 +563,3 @@ def format_report(report: EvalReport, errors: bool = False, classes: int = 30, k
             if kinds is None or e.kind in kinds:
                 lines.append("  " + e.format())
     return "\n".join(lines)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m timeline.evaluate", description="Score the date resolver against gold TimeML.")
-    ap.add_argument("gold_dir", type=Path, help="folder of .tml files (searched recursively) or one .tml file")
-    ap.add_argument("--errors", action="store_true", help="list every error")
-    ap.add_argument("--kinds", default=None, help="with --errors: only these kinds, comma-separated (missed,spurious,span,value,type,crash)")
-    ap.add_argument("--classes", type=int, default=30, help="how many error classes to list (default 30, 0 = none)")
-    ap.add_argument("--limit", type=int, default=None, help="only the first N documents")
-    ap.add_argument("--json", type=Path, default=None, help="also write the scores as JSON here")
-    args = ap.parse_args(argv)
-    if not args.gold_dir.exists():
-        print(f"error: {args.gold_dir}: no such file or folder", file=sys.stderr)
-        return 2
-    report = evaluate(args.gold_dir, limit=args.limit)
-    kinds = set(args.kinds.split(",")) if args.kinds else None
-    print(format_report(report, errors=args.errors, classes=args.classes, kinds=kinds))
-    if args.json:
-        import json
-
-        args.json.write_text(json.dumps(report.as_dict(), indent=2) + "\n", encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

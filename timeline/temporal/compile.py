@@ -1,29 +1,29 @@
 """Load the resolver's rule data (tables.toml, rules.toml, language.toml) and compile it.
 
-Everything a language knows lives in ``rules/<lang>/``; this module only turns it into
+Everything a language knows lives in ``timeline/lang/<lang>/``; this module only turns it into
 compiled regexes and lookup dicts, checking it on the way with messages that name the file
-and the rule. Loading is paid once per process (``load_rules`` is cached).
+and the rule. Load once per process (or worker) and pass the result along: nothing is cached here.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from timeline.errors import RuleError
+from timeline.gazetteer import Gazetteer, load_gazetteer
+from timeline.lang import lang_folder
 from timeline.models import TimexType
 from timeline.temporal.prefilter import Prefilter, derive_anchors
+from timeline.temporal.slots import BUILTINS, COMPUTED_SLOTS, SLOT
 
-RULES_DIR = Path(__file__).parent / "rules"
 _MACRO = re.compile(r"%\{(\w+)(?::([\w-]+))?\}")
-_SLOT = re.compile(r"\{(\w+)(?:\|(\w+))?\}")
-# Filters that are computations rather than word tables (see temporal/templates.py).
-BUILTIN_FILTERS = frozenset({"02", "year2", "century", "era", "one", "orundef"})
-# Slots computed from several groups at once rather than read from one group.
-COMPUTED_SLOTS = frozenset({"clock"})
+# Filters that are computations rather than word tables (see temporal/slots.py).
+BUILTIN_FILTERS = frozenset(BUILTINS)
+# What a rule's ``kind`` may say about its phrases, for the steps after the resolver (rules.toml explains each).
+RULE_KINDS = frozenset({"holiday", "deictic", "today", "quarter_comparison"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Rule:
     examples: tuple[tuple[str, str, str], ...] = ()
     group_tables: dict[str, str] = field(default_factory=dict)
     remember: bool = True  # False: later anaphora must not anchor on this mention
+    kind: str = ""  # what later steps need to know of the rule's phrases ("holiday", "deictic" ...; see rules.toml)
     anchors: frozenset[str] | None = None  # derived from the pattern (see prefilter.py); None = run everywhere
 
 
@@ -67,6 +68,9 @@ class LanguageData:
     not_future: re.Pattern[str] | None = None  # "next to": a future word that is not a tense marker here
     adjective_before: frozenset[str] = frozenset()  # words after which an "-ed" word is an adjective
     future_before: re.Pattern[str] | None = None  # future markers that count only before the date
+    past_verb: re.Pattern[str] = re.compile("(?!)")  # a word that may be a regular past-tense verb ("arrived")
+    auxiliary: re.Pattern[str] = re.compile("(?!)")  # an auxiliary right before a participle ("will be held")
+    common_words: frozenset[str] = frozenset()  # words too frequent to anchor a rule on (see prefilter.py)
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class Rules:
     tables: dict[str, Table]
     language: LanguageData
     prefilter: Prefilter
+    places: Gazetteer  # place names and their time zones ("midnight local time" in Moscow)
 
 
 def normalize_words(text: str) -> str:
@@ -175,7 +180,7 @@ def _expand(pattern: str, macros: dict[str, str], tables: dict[str, Table], wher
 
 
 def _check_template(template: str, regex: re.Pattern[str], tables: dict[str, Table], where: str) -> None:
-    for m in _SLOT.finditer(template):
+    for m in SLOT.finditer(template):
         slot, flt = m.group(1), m.group(2)
         if slot not in regex.groupindex and slot not in COMPUTED_SLOTS:
             raise RuleError(f"{where}: template slot {{{slot}}} names no group of the pattern")
@@ -183,7 +188,8 @@ def _check_template(template: str, regex: re.Pattern[str], tables: dict[str, Tab
             raise RuleError(f"{where}: unknown filter |{flt} (neither a table nor a built-in)")
 
 
-def _compile_rule(index: int, raw: dict, macros: dict[str, str], tables: dict[str, Table], path: Path) -> Rule:
+def _compile_rule(index: int, raw: dict, macros: dict[str, str], tables: dict[str, Table], path: Path,
+                  common: frozenset[str]) -> Rule:
     name = raw.get("name") or f"#{index + 1}"
     where = f"{path}: rule {name}"
     negative = raw.get("type") == "NONE"
@@ -208,9 +214,12 @@ def _compile_rule(index: int, raw: dict, macros: dict[str, str], tables: dict[st
     examples = tuple(tuple(e) for e in raw.get("examples", []))
     if any(len(e) != 3 for e in examples):
         raise RuleError(f"{where}: each example is [text, article date, expected value]")
+    kind = raw.get("kind", "")
+    if kind and kind not in RULE_KINDS:
+        raise RuleError(f"{where}: kind must be one of {', '.join(sorted(RULE_KINDS))}, not {kind!r}")
     return Rule(index, name, regex, timex_type, raw.get("value", ""), raw.get("mod", ""), raw.get("zone", ""),
                 raw.get("tense", ""), raw.get("event", ""), examples, group_tables,  # type: ignore[arg-type]
-                bool(raw.get("remember", True)), derive_anchors(source))
+                bool(raw.get("remember", True)), kind=kind, anchors=derive_anchors(source, common))
 
 
 def word_set_regex(words: list[str]) -> re.Pattern[str]:
@@ -227,7 +236,11 @@ def word_set_regex(words: list[str]) -> re.Pattern[str]:
 def _load_language(path: Path, tables: dict[str, Table]) -> LanguageData:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     tense, sentence = data["tense"], data["sentence"]
-    cues = list(tables["generic_cue"].lookup) if "generic_cue" in tables else ["every year"]
+    if "generic_cue" not in tables:
+        raise RuleError(f"{path.parent / 'tables.toml'}: missing table [generic_cue]")
+    cues = list(tables["generic_cue"].lookup)
+    words = data["words"]
+    adverb = re.escape(words["adverb_suffix"])
     return LanguageData(
         future=word_set_regex(tense["future"]),
         past=word_set_regex(tense["past"]),
@@ -238,23 +251,24 @@ def _load_language(path: Path, tables: dict[str, Table]) -> LanguageData:
         not_future=word_set_regex(tense["not_future"]) if tense.get("not_future") else None,
         adjective_before=frozenset(w.lower() for w in tense.get("adjective_before", [])),
         future_before=word_set_regex(tense["future_before"]) if tense.get("future_before") else None,
+        past_verb=re.compile(rf"\b([a-z]{{3,}}{re.escape(tense['past_suffix'])})\b", re.IGNORECASE),
+        auxiliary=re.compile(rf"\b(?:{'|'.join(map(re.escape, tense['auxiliary']))})\s+(?:\w+{adverb}\s+)?$", re.IGNORECASE),
+        common_words=frozenset(words["common"]),
     )
 
 
-@functools.lru_cache(maxsize=8)
 def load_rules(lang: str = "en") -> Rules:
-    """Load and compile the rules of one language (cached: call it as often as you like)."""
-    folder = RULES_DIR / lang
-    if not folder.is_dir():
-        raise RuleError(f"no rules for language {lang!r} (looked in {folder})")
+    """Load and compile the rules of one language (about half a second: load once, pass the result on)."""
+    folder = lang_folder(lang)
     tables = _load_tables(folder / "tables.toml")
     rules_path = folder / "rules.toml"
     data = tomllib.loads(rules_path.read_text(encoding="utf-8"))
     macros = data.get("macros", {})
-    compiled = tuple(_compile_rule(i, raw, macros, tables, rules_path) for i, raw in enumerate(data.get("rule", [])))
+    language = _load_language(folder / "language.toml", tables)
+    compiled = tuple(_compile_rule(i, raw, macros, tables, rules_path, language.common_words)
+                     for i, raw in enumerate(data.get("rule", [])))
     names = [r.name for r in compiled]
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
         raise RuleError(f"{rules_path}: duplicate rule names {sorted(dupes)}")
-    return Rules(lang, compiled, tables, _load_language(folder / "language.toml", tables),
-                 Prefilter.build([r.anchors for r in compiled]))
+    return Rules(lang, compiled, tables, language, Prefilter.build([r.anchors for r in compiled]), load_gazetteer(lang))
