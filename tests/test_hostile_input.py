@@ -24,7 +24,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-import timeline.ingest as ingest_mod
+import timeline.ingest.files as ingest_mod
 from timeline.cli import main
 from timeline.export.common import clean_text, one_line
 
@@ -363,7 +363,7 @@ def test_thousands_of_files_in_nested_folders(tmp_path, monkeypatch):
     assert result.stdout.startswith("2002 input(s) read; 1 used; 1 duplicate; 0 skipped; 2000 undated. 1 timeline entries")
     warnings = result.stderr.splitlines()
     assert len(warnings) == 2001 and len(set(warnings)) == 2001
-    assert "warning: in/d6/e2/copy.txt: same text as f0005 (the same article under another name); counted once" in warnings
+    assert "warning: in/d6/e2/copy.txt: same text as d5/e2/f0005 (the same article under another name); counted once" in warnings
     data = check_outputs_parse(tmp_path / "out")
     assert len(data["manifest"]) == 2002
     assert [m["path"] for m in data["manifest"]] == sorted((m["path"] for m in data["manifest"]),

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline import ingest as ingest_mod
+from timeline.ingest import files as ingest_mod
 from timeline.errors import InputError, UserError
 from timeline.ingest import collect_paths, ingest, read_article
 from timeline.models import ArticleStatus, DateSource
@@ -393,16 +393,22 @@ def test_duplicate_under_two_names(tmp_path):
     assert manifest[1].article_id == "b_copy"
 
 
-def test_stem_clashes_get_stable_ids(tmp_path):
+def test_ids_come_from_each_articles_own_path(tmp_path):
+    """Relative to the folder given, without the extension: adding or removing other files never
+    changes an article's id (the id is in every event, and caches key on it)."""
     write(tmp_path, "x/story.txt", "One.")
     write(tmp_path, "y/story.md", "Two.")
     write(tmp_path, "z/story-2.txt", "Three.")
     articles, _ = ingest([tmp_path])
     assert [(a.id, a.path.removeprefix(tmp_path.as_posix())) for a in articles] == [
-        ("story", "/x/story.txt"),
-        ("story-3", "/y/story.md"),
-        ("story-2", "/z/story-2.txt"),
+        ("x/story", "/x/story.txt"),
+        ("y/story", "/y/story.md"),
+        ("z/story-2", "/z/story-2.txt"),
     ]
+    alone, _ = ingest([tmp_path / "y"])
+    assert [a.id for a in alone] == ["story"]
+    named, _ = ingest([tmp_path / "y" / "story.md", tmp_path / "x"])  # two inputs that are both "story"
+    assert {a.id for a in named} == {f"story@{a.sha256[:8]}" for a in named} and len(named) == 2
 
 
 def test_every_input_is_accounted_for(tmp_path):
@@ -487,7 +493,7 @@ def test_fifo_is_refused_without_blocking(tmp_path):
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
     assert problem(fifo).problem == "not a regular file (a folder, device, pipe or socket)"
-    assert collect_paths([fifo]) == ([], [ingest_mod._skipped(fifo, "not a regular file (a device, pipe or socket)")])
+    assert collect_paths([fifo]) == ([], [ingest_mod.skipped_entry(fifo, "not a regular file (a device, pipe or socket)")])
     assert collect_paths([tmp_path]) == ([], [])  # inside a folder only regular files are looked at
 
 

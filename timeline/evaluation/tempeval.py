@@ -34,7 +34,7 @@ import re
 import time
 import traceback
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -52,7 +52,6 @@ __all__ = [
     "evaluate",
     "format_report",
     "error_classes",
-    "main",
 ]
 
 FindFn = Callable[[str, "dt.date | None"], Sequence[Mention]]
