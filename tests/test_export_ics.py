@@ -19,10 +19,12 @@ from hypothesis import strategies as st
 from test_export_json import HOSTILE_QUOTE, JS_DIR, PLACEABLE_UIDS, sample_timeline
 from timeline.export.common import build_stamp, clean_text, one_line
 from timeline.export.ical import event_description, event_summary, render_ics
+from timeline.export.labels import load_labels
 from timeline.models import Timeline
 
 UTC = dt.timezone.utc
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+LABELS = load_labels("en")
 D = dt.date
 
 EXPECTED = {  # uid -> (DTSTART, DTEND) exactly as written
@@ -156,8 +158,8 @@ def test_text_round_trips_exactly(ics, timeline):
     for e in timeline.entries:
         if e.uid not in evs:
             continue
-        assert str(evs[e.uid]["SUMMARY"]) == event_summary(e)
-        assert str(evs[e.uid]["DESCRIPTION"]) == event_description(e)
+        assert str(evs[e.uid]["SUMMARY"]) == event_summary(e, LABELS)
+        assert str(evs[e.uid]["DESCRIPTION"]) == event_description(e, LABELS)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -168,7 +170,7 @@ def test_any_text_round_trips(text):
     raw = render_ics(base.model_copy(update={"entries": [e]}))
     check_raw_lines(raw)
     (ev,) = icalendar.Calendar.from_ical(raw).walk("VEVENT")
-    assert str(ev["SUMMARY"]) == event_summary(e)
+    assert str(ev["SUMMARY"]) == event_summary(e, LABELS)
     assert str(ev["LOCATION"]) == one_line(text)
     assert str(ev["SUMMARY"]).startswith((one_line(text) or "(untitled)"))
 
@@ -250,8 +252,8 @@ def test_icaljs_reads_the_same_events(ics, timeline, tmp_path):
         assert e["isDate"] is (not isinstance(start, dt.datetime))
         assert e["dtstamp"] == "2025-05-10T00:00:00Z"
         src = entry(timeline, e["uid"])
-        assert e["summary"] == event_summary(src)
-        assert e["description"] == event_description(src)
+        assert e["summary"] == event_summary(src, LABELS)
+        assert e["description"] == event_description(src, LABELS)
     hostile = next(e for e in events if e["uid"] == HOSTILE_UID)
     assert hostile["location"] == "Red Square; Moscow, Russia"
     assert next(e for e in events if e["uid"] == "tl-0a9d3e7f6b2c8e14")["categories"] == ["happened", "day", "conflict"]

@@ -171,12 +171,12 @@ def test_people_organizations_and_places_named_by_each_entry(timeline):
 
 
 def test_a_claimed_overnight_attack_is_a_reported_event_of_that_night(timeline):
-    from timeline.export.common import format_when
+    from timeline.export.labels import load_labels
 
     [attack] = _entries_with(timeline, "2025-05-07TNI", "Sumy")
     assert attack.status == EventStatus.REPORTED
     # the date set off after "claimed that" dates the clause after it; the claim stays attributed
     assert attack.title.startswith("Ukraine’s air force claimed that Russia launched guided bombs")
     assert "Sumy" in attack.places
-    assert format_when(attack.when) == "night of Wednesday 7 May 2025"
+    assert load_labels("en").when(attack.when) == "night of Wednesday 7 May 2025"
     assert [s.date_text for s in attack.sources] == ["overnight"]

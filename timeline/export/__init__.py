@@ -20,6 +20,7 @@ from pathlib import Path
 from timeline.export.html import render_html
 from timeline.export.ical import COARSE_POLICIES, CoarsePolicy, render_ics
 from timeline.export.json import render_json, render_schema, render_timelinejs
+from timeline.export.labels import load_labels
 from timeline.models import Timeline
 
 FORMATS: tuple[str, ...] = ("ics", "json", "html", "timelinejs")
@@ -41,28 +42,30 @@ def render_outputs(
     coarse: CoarsePolicy = "span",
     feed_url: str | None = None,
     source_date_epoch: str | None = None,
+    lang: str = "en",
 ) -> dict[str, bytes]:
-    """Every requested file rendered to memory: {file name: bytes}, in FORMATS order."""
+    """Every requested file rendered to memory: {file name: bytes}, in FORMATS order; labels in ``lang``."""
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown export format(s) {', '.join(map(repr, unknown))}; choose from {', '.join(FORMATS)}")
     if coarse not in COARSE_POLICIES:
         raise ValueError(f"coarse policy must be one of {', '.join(COARSE_POLICIES)}, not {coarse!r}")
+    labels = load_labels(lang)
     out: dict[str, bytes] = {}
     for fmt in FORMATS:
         if fmt not in wanted:
             continue
         if fmt == "ics":
             out["timeline.ics"] = render_ics(timeline, coarse=coarse, calendar_name=calendar_name, feed_url=feed_url,
-                                             source_date_epoch=source_date_epoch)
+                                             source_date_epoch=source_date_epoch, labels=labels)
         elif fmt == "json":
             out["timeline.json"] = render_json(timeline).encode("utf-8")
             out["timeline.schema.json"] = render_schema().encode("utf-8")
         elif fmt == "timelinejs":
-            out["timelinejs.json"] = render_timelinejs(timeline).encode("utf-8")
+            out["timelinejs.json"] = render_timelinejs(timeline, labels).encode("utf-8")
         elif fmt == "html":
-            out["timeline.html"] = render_html(timeline, templates_dir=templates_dir).encode("utf-8")
+            out["timeline.html"] = render_html(timeline, templates_dir=templates_dir, labels=labels).encode("utf-8")
     return out
 
 

@@ -20,23 +20,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from timeline.export.common import (
-    STATUS_LABELS,
-    clean_text,
-    conflict_summary,
-    format_date,
-    format_period,
-    format_when,
-    is_coarse,
-    is_timed,
-    one_line,
-    placeable,
-    plural,
-    precision_label,
-    safe_url,
-    timeline_period,
-    unplaced,
-)
+from timeline.export.common import clean_text, is_coarse, is_timed, one_line, placeable, safe_url, timeline_period, unplaced
+from timeline.export.labels import Labels, load_labels
 from timeline.models import ArticleStatus, Entry, EventStatus, ManifestEntry, Timeline
 
 TEMPLATE = "timeline.html.j2"
@@ -55,7 +40,7 @@ def builtin_templates_dir() -> Path:
     raise FileNotFoundError(f"built-in templates not found (looked in {', '.join(map(str, places))})")
 
 
-def make_environment(templates_dir: Path | None = None) -> Environment:
+def make_environment(templates_dir: Path | None = None, labels: Labels | None = None) -> Environment:
     """Jinja2 environment: user folder first, then the built-in templates; strict and autoescaped."""
     search = [str(Path(templates_dir))] if templates_dir is not None else []
     search.append(str(builtin_templates_dir()))
@@ -67,10 +52,11 @@ def make_environment(templates_dir: Path | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["when"] = format_when
-    env.filters["precision"] = precision_label
-    env.filters["date"] = format_date
-    env.globals["plural"] = plural
+    labels = labels or load_labels()
+    env.filters["when"] = labels.when
+    env.filters["precision"] = labels.precision_label
+    env.filters["date"] = labels.date
+    env.globals["plural"] = labels.plural
     return env
 
 
@@ -84,8 +70,7 @@ class Note:
     article_id: str
     title: str
     path: str
-    url: str | None
-    href: str | None
+    url: str | None  # http(s) only: javascript:, data: ... are dropped, not shown even as text
 
 
 @dataclass(frozen=True)
@@ -188,7 +173,8 @@ def is_key(entry: Entry, several_articles: bool) -> bool:
     return not several_articles or sources >= 2 or entry.conflict is not None
 
 
-def build_sheet(timeline: Timeline) -> Sheet:
+def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
+    labels = labels or load_labels()
     notes: dict[str, Note] = {}
 
     def note_for(src) -> int:
@@ -198,8 +184,7 @@ def build_sheet(timeline: Timeline) -> Sheet:
                 article_id=src.article_id,
                 title=one_line(src.article_title) or one_line(src.path),
                 path=one_line(src.path),
-                url=safe_url(src.url),  # javascript:, data: ... are dropped, not shown even as text
-                href=safe_url(src.url),
+                url=safe_url(src.url),
             )
         return notes[src.article_id].number
 
@@ -223,19 +208,19 @@ def build_sheet(timeline: Timeline) -> Sheet:
         return EntryView(
             entry=entry,
             anchor=_anchor(entry.uid, used),
-            when=format_when(entry.when),
+            when=labels.when(entry.when),
             iso=_iso(entry),
-            precision=precision_label(entry.when),
+            precision=labels.precision_label(entry.when),
             precision_name=entry.when.shown_precision.value,
             coarse=is_coarse(entry.when),
-            title=one_line(entry.title) or "(untitled)",
+            title=one_line(entry.title) or labels.phrase("untitled"),
             status=entry.status.value,
-            status_label=STATUS_LABELS[entry.status],
+            status_label=labels.status[entry.status],
             places=[one_line(p) for p in entry.places if one_line(p)],
             actors=[one_line(a) for a in entry.actors if one_line(a)],
             quotes=[Quote(text=q, date_text=date_texts[q], refs=tuple(sorted(ns))) for q, ns in quotes.items()],
             refs=sorted(refs),
-            conflict=conflict_summary(entry),
+            conflict=labels.conflict_summary(entry),
             conflict_note=one_line(entry.conflict.note) if entry.conflict else "",
             key=is_key(entry, several_articles),
         )
@@ -250,7 +235,7 @@ def build_sheet(timeline: Timeline) -> Sheet:
             label, iso = ev.when, ev.iso
         else:
             day: dt.date = tv.instant.date() if is_timed(tv) and tv.instant else tv.start  # type: ignore[assignment]
-            label, iso = format_date(day), day.isoformat()
+            label, iso = labels.date(day), day.isoformat()
         if days and days[-1].label == label:
             days[-1].titles.append(ev.title)
             days[-1].anchors.append(ev.anchor)
@@ -261,12 +246,12 @@ def build_sheet(timeline: Timeline) -> Sheet:
     counts = {s.value: sum(1 for m in timeline.manifest if m.status == s) for s in ArticleStatus}
     start, end = timeline_period(timeline)
     return Sheet(
-        title=one_line(timeline.title) or "Timeline",
-        period=format_period(start, end),
+        title=one_line(timeline.title) or labels.phrase("timeline"),
+        period=labels.period(start, end),
         period_start=start.isoformat() if start else None,
         period_end=end.isoformat() if end else None,
-        period_start_label=format_date(start, weekday=False) if start else "",
-        period_end_label=format_date(end, weekday=False) if end else "",
+        period_start_label=labels.date(start, weekday=False) if start else "",
+        period_end_label=labels.date(end, weekday=False) if end else "",
         entries=entries,
         undated=undated,
         days=days,
@@ -293,14 +278,15 @@ def _manifest_row(m: ManifestEntry) -> ManifestRow:
     )
 
 
-def render_html(timeline: Timeline, templates_dir: Path | None = None) -> str:
+def render_html(timeline: Timeline, templates_dir: Path | None = None, labels: Labels | None = None) -> str:
     """The briefing sheet as one self-contained HTML document."""
-    env = make_environment(templates_dir)
+    labels = labels or load_labels()
+    env = make_environment(templates_dir, labels)
     assert env.loader is not None
     css, _, _ = env.loader.get_source(env, STYLESHEET)
     template = env.get_template(TEMPLATE)
     html = template.render(
-        sheet=build_sheet(timeline),
+        sheet=build_sheet(timeline, labels),
         timeline=timeline,
         css=Markup(css.replace("</", "<\\/")),  # a stylesheet can never close the <style> element
         statuses=[s.value for s in EventStatus],

@@ -24,19 +24,16 @@ from timeline.export.common import (
     UTC,
     build_stamp,
     clean_text,
-    conflict_summary,
-    format_period,
-    format_when,
     is_coarse,
     is_timed,
     one_line,
     placeable,
-    precision_label,
     safe_url,
     span_end,
     timeline_period,
     unique,
 )
+from timeline.export.labels import Labels, load_labels
 from timeline.models import Entry, Timeline
 
 CoarsePolicy = Literal["span", "first-day", "skip"]
@@ -63,23 +60,23 @@ def event_span(entry: Entry, coarse: CoarsePolicy = "span") -> tuple[dt.date | d
     return tv.start, tv.start + dt.timedelta(days=1)
 
 
-def event_summary(entry: Entry) -> str:
+def event_summary(entry: Entry, labels: Labels) -> str:
     """The title, with the period named when the date is coarser than a day or not exact."""
-    title = one_line(entry.title) or "(untitled)"
+    title = one_line(entry.title) or labels.phrase("untitled")
     tv = entry.when
     if is_coarse(tv) or tv.mod:
-        return f"{title} ({format_when(tv)})"
+        return f"{title} ({labels.when(tv)})"
     return title
 
 
-def event_description(entry: Entry) -> str:
+def event_description(entry: Entry, labels: Labels) -> str:
     tv = entry.when
-    lines = [f"When: {format_when(tv)} (precision: {precision_label(tv)}; TimeML {tv.value})",
+    lines = [f"When: {labels.when(tv)} (precision: {labels.precision_label(tv)}; TimeML {tv.value})",
              f"Status: {entry.status.value}"]
     if entry.places:
         lines.append("Places: " + ", ".join(one_line(p) for p in entry.places))
     if entry.conflict is not None:
-        lines.append(f"\u26a0 {conflict_summary(entry)}.")
+        lines.append(f"\u26a0 {labels.conflict_summary(entry)}.")
         note = one_line(entry.conflict.note)
         if note:
             lines.append(note)
@@ -117,14 +114,16 @@ REFRESH_INTERVAL = dt.timedelta(hours=12)  # how often a subscribed calendar sho
 
 
 def build_calendar(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_name: str | None = None,
-                   feed_url: str | None = None, source_date_epoch: str | None = None) -> Calendar:
+                   feed_url: str | None = None, source_date_epoch: str | None = None,
+                   labels: Labels | None = None) -> Calendar:
     """The timeline as an icalendar ``Calendar``: one VEVENT per placeable entry. DTSTAMP is
     ``source_date_epoch`` when given, else derived from the inputs' dates (never the clock)."""
     if coarse not in COARSE_POLICIES:
         raise ValueError(f"coarse policy must be one of {', '.join(COARSE_POLICIES)}, not {coarse!r}")
+    labels = labels or load_labels()
     stamp = build_stamp(timeline, source_date_epoch)
-    name = one_line(calendar_name) or one_line(timeline.title) or "Timeline"
-    period = format_period(*timeline_period(timeline))
+    name = one_line(calendar_name) or one_line(timeline.title) or labels.phrase("timeline")
+    period = labels.period(*timeline_period(timeline))
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -149,8 +148,8 @@ def build_calendar(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_n
         ev.add("dtstamp", stamp)
         ev.add("dtstart", span[0])
         ev.add("dtend", span[1])
-        ev.add("summary", event_summary(entry))
-        ev.add("description", event_description(entry))
+        ev.add("summary", event_summary(entry, labels))
+        ev.add("description", event_description(entry, labels))
         if entry.places:
             ev.add("location", "; ".join(one_line(p) for p in entry.places))
         ev.add("categories", event_categories(entry))
@@ -163,7 +162,7 @@ def build_calendar(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_n
 
 
 def render_ics(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_name: str | None = None,
-               feed_url: str | None = None, source_date_epoch: str | None = None) -> bytes:
+               feed_url: str | None = None, source_date_epoch: str | None = None, labels: Labels | None = None) -> bytes:
     """The calendar as RFC 5545 bytes: UTF-8, CRLF, lines folded at 75 octets."""
     return build_calendar(timeline, coarse=coarse, calendar_name=calendar_name, feed_url=feed_url,
-                          source_date_epoch=source_date_epoch).to_ical()
+                          source_date_epoch=source_date_epoch, labels=labels).to_ical()

@@ -13,21 +13,8 @@ import json
 from html import escape
 from typing import Any
 
-from timeline.export.common import (
-    clean_text,
-    conflict_summary,
-    format_period,
-    format_when,
-    is_coarse,
-    is_timed,
-    one_line,
-    placeable,
-    plural,
-    precision_label,
-    safe_url,
-    timeline_period,
-    unique,
-)
+from timeline.export.common import clean_text, is_coarse, is_timed, one_line, placeable, safe_url, timeline_period, unique
+from timeline.export.labels import Labels, load_labels
 from timeline.models import SCHEMA_VERSION, Entry, Precision, Timeline
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -70,7 +57,7 @@ _PARTS_BY_PRECISION: dict[Precision, tuple[str, ...]] = {
 }
 
 
-def timelinejs_date(entry: Entry) -> dict[str, Any] | None:
+def timelinejs_date(entry: Entry, labels: Labels) -> dict[str, Any] | None:
     """TimelineJS date object holding only the parts the precision knows, plus a display label."""
     tv = entry.when
     if tv.start is None:
@@ -87,19 +74,19 @@ def timelinejs_date(entry: Entry) -> dict[str, Any] | None:
     if not is_timed(tv):
         parts = tuple(k for k in parts if k in values)
     date: dict[str, Any] = {k: values[k] for k in parts}
-    date["display_date"] = escape(format_when(tv))
+    date["display_date"] = escape(labels.when(tv))
     return date
 
 
-def timelinejs_text(entry: Entry) -> str:
+def timelinejs_text(entry: Entry, labels: Labels) -> str:
     out: list[str] = []
-    meta = [f"{escape(format_when(entry.when))} ({escape(precision_label(entry.when))})",
+    meta = [f"{escape(labels.when(entry.when))} ({escape(labels.precision_label(entry.when))})",
             escape(entry.status.value)]
     if entry.places:
         meta.append(escape(", ".join(one_line(p) for p in entry.places)))
     out.append(f"<p>{' &middot; '.join(meta)}</p>")
     if entry.conflict is not None:
-        out.append(f"<p><strong>&#9888; {escape(conflict_summary(entry))}.</strong> "
+        out.append(f"<p><strong>&#9888; {escape(labels.conflict_summary(entry))}.</strong> "
                    f"{escape(one_line(entry.conflict.note))}</p>")
     for quote in unique(clean_text(s.quote).strip() for s in entry.sources):
         if quote:
@@ -116,31 +103,31 @@ def timelinejs_text(entry: Entry) -> str:
     return "".join(out)
 
 
-def timelinejs_data(timeline: Timeline) -> dict[str, Any]:
+def timelinejs_data(timeline: Timeline, labels: Labels) -> dict[str, Any]:
     events = []
     for entry in placeable(timeline):
-        start = timelinejs_date(entry)
+        start = timelinejs_date(entry, labels)
         if start is None:
             continue
-        headline = one_line(entry.title) or "(untitled)"
+        headline = one_line(entry.title) or labels.phrase("untitled")
         if is_coarse(entry.when):
-            headline = f"{headline} ({format_when(entry.when)})"
+            headline = f"{headline} ({labels.when(entry.when)})"
         events.append({
             "start_date": start,
-            "text": {"headline": escape(headline), "text": timelinejs_text(entry)},
+            "text": {"headline": escape(headline), "text": timelinejs_text(entry, labels)},
             "group": entry.status.value,
             "unique_id": entry.uid,
         })
-    period = format_period(*timeline_period(timeline))
+    period = labels.period(*timeline_period(timeline))
     return {
         "title": {"text": {
-            "headline": escape(one_line(timeline.title) or "Timeline"),
-            "text": f"<p>{escape(period)} &middot; {escape(plural(len(events), 'entry', 'entries'))}</p>",
+            "headline": escape(one_line(timeline.title) or labels.phrase("timeline")),
+            "text": f"<p>{escape(period)} &middot; {escape(labels.plural(len(events), 'entry', 'entries'))}</p>",
         }},
         "events": events,
     }
 
 
-def render_timelinejs(timeline: Timeline) -> str:
+def render_timelinejs(timeline: Timeline, labels: Labels | None = None) -> str:
     """TimelineJS3 JSON: one event per placeable entry (entries without a start are skipped)."""
-    return _dump(timelinejs_data(timeline))
+    return _dump(timelinejs_data(timeline, labels or load_labels()))
