@@ -104,16 +104,16 @@ def _cosine(a: frozenset[int], b: frozenset[int], inv_a: float, inv_b: float, w2
 
 
 def _plausible(a: _Features, b: _Features, w2: list[float]) -> bool:
-    """A cheap pre-test on the few rarest clause words: the part of the clause cosine they carry. On the
-    merge benchmark 99.9% of the pairs that ``_same`` joins pass it and about 60% of the rest fail, so the
-    full test (two larger set intersections) is skipped for most candidates."""
+    """A cheap pre-test on the few rarest clause words: the part of the clause cosine they carry. Nearly all
+    pairs that ``_same`` joins pass it and most others fail, so the full test (two larger set intersections)
+    is skipped for most candidates (figures: benchmarks/README.md)."""
     return sum(map(w2.__getitem__, a.rare_set & b.rare_set)) * a.terms_inv * b.terms_inv >= PLAUSIBLE
 
 
 def _same(a: _Features, b: _Features, w2: list[float], coarse: bool = False) -> bool:
     """Same happening? ``coarse``: the shared date is a month or a year, far weaker evidence than a shared
-    day, so the words must agree more and a shared name alone with some overlap is not enough (on the merge
-    benchmark, day thresholds in the year block joined more unrelated pairs than related ones)."""
+    day, so the words must agree more and a shared name alone with some overlap is not enough (day
+    thresholds on year blocks join more unrelated pairs than related ones)."""
     if a.sentence == b.sentence:
         return False  # two clauses of one sentence were split apart on purpose
     weight = w2.__getitem__  # inlined cosines: this runs about once per candidate pair
@@ -172,8 +172,8 @@ def _candidates(index: dict[int, list[int]], keys: Iterable[int], distinct: bool
     """Earlier events sharing index words, ascending: all of them, or the CANDIDATES sharing the most words
     (ties: the first met, as ``Counter.most_common`` keeps them). Each word looks back at POSTINGS_LIMIT events.
     An event sharing a single word is a candidate only if that word is rare in the block: on a busy day one
-    shared common word nominates hundreds of events and almost never the same happening (measured on the
-    merge benchmark: 1 in 700), while a rare one nominates few and often the right one.
+    shared common word nominates hundreds of events and almost never the same happening, while a rare one
+    nominates few and often the right one.
 
     ``distinct``: no event of the block lists a word twice among its keys, nor do ``keys``; then an event's
     count is the number of postings holding it, and the candidates are found without counting."""
@@ -276,7 +276,7 @@ def _link_conflicts(events: list[Event], days: list[int | None], feats: list[_Fe
 
 
 def _source(event: Event, article: Article) -> Source:
-    # plain validation: with pydantic-core it is faster than model_construct (2.7 vs 4.9 us here) and checks the types
+    # plain validation: faster than model_construct with pydantic-core, and it checks the types
     return Source(
         article_id=article.id, path=article.path, article_title=article.title, url=article.url,
         when=event.when, date_text=event.mention.text, date_start=event.mention.start, date_end=event.mention.end,
@@ -396,8 +396,8 @@ def _link_named(keys: list[str], days: list[int | None], feats: list[_Features],
     an arrival disputed between Wednesday and Thursday stays apart from Thursday's talks.
     Only on days (two things Putin did in January are rarely one happening), and only on days with few
     groups: in one story's coverage the day's groups naming Xi tell one visit, while in a news archive a
-    day holds hundreds of groups and a shared name alone tells nothing (on the merge benchmark such links
-    were right about 1 in 45,000, and chained into entries of thousands of sources)."""
+    day holds hundreds of groups and a shared name alone tells nothing (such links chain unrelated events
+    into entries of thousands of sources)."""
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(keys)):
         members[uf.find(i)].append(i)
