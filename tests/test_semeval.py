@@ -8,17 +8,24 @@ from pathlib import Path
 import pytest
 
 from timeline.evaluation.semeval import (
+    DatedClause,
+    Token,
     TimelineRow,
     anchor_of,
     build_entity_timelines,
     entity_file_name,
     entity_patterns,
+    entity_predicates,
     format_timeline,
+    load_words,
+    names_a_modifier,
     read_cat,
+    reported_day,
     read_timeline,
     score,
     score_texts,
     scored_mentions,
+    tense,
     write_timelines,
 )
 from timeline.models import Precision, TimeValue, TimexType
@@ -209,3 +216,85 @@ def test_build_and_eval_timeline_command(corpus: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (out / "boeing.txt").read_text(encoding="utf-8").startswith("Boeing\n")
     assert "wrote 1 timeline(s)" in result.output
+
+
+def _tokens(sentence: str) -> list[Token]:
+    out, pos = [], 0
+    for n, word in enumerate(sentence.split()):
+        out.append(Token(n + 1, 2, n, word, pos, pos + len(word)))
+        pos += len(word) + 1
+    return out
+
+
+def _span(tokens: list[Token], name: str) -> tuple[int, int]:
+    words = name.split()
+    i = next(i for i in range(len(tokens)) if [t.word for t in tokens[i:i + len(words)]] == words)
+    return tokens[i].start, tokens[i + len(words) - 1].end
+
+
+def _events(sentence: str, name: str) -> list[str]:
+    toks = _tokens(sentence)
+    return [toks[i].word for i in entity_predicates(toks, [_span(toks, name)], [], load_words())]
+
+
+def test_event_words_of_the_entity() -> None:
+    # the verb after the name (subject), the verbs coordinated with it
+    assert _events("Boeing has also unveiled a new jet and delivered two more .", "Boeing") == ["unveiled", "delivered"]
+    # no verb right after: the nearest one before (the entity as object)
+    assert _events("Northrop Grumman unexpectedly defeated Boeing for a contract .", "Boeing") == ["defeated"]
+    # a light verb gives way to its event noun; an event noun right after a verb joins it
+    assert _events("The A380 has made its maiden flight .", "A380") == ["flight"]
+    assert _events("Airbus announced the acquisition of a plant", "Airbus") == ["announced", "acquisition"]
+    # "has hopes", "is unclear": after these only participles are verbs
+    assert _events("Airbus has hopes that sales will exceed 700 .", "Airbus") == ["exceed"]
+
+
+def test_a_name_that_modifies_is_not_a_participant() -> None:
+    words = load_words()
+    for sentence, name, modifies in [("the first Airbus A380 landed", "Airbus", True),
+                                     ("55,000 full-time Airbus employees .", "Airbus", True),
+                                     ("Airbus unveiled plans", "Airbus", False),
+                                     ("Airbus , Europe 's biggest maker , said", "Airbus", False)]:
+        toks = _tokens(sentence)
+        assert names_a_modifier(toks, _span(toks, name), words) is modifies, sentence
+
+
+def test_tense_of_the_verb_group() -> None:
+    words = load_words()
+    cases = {"Boeing unveiled it": "past", "Boeing has already unveiled it": "perfect",
+             "Boeing had hired him": "pluperfect", "The jet was delivered today": "passive_past",
+             "Airbus is owned by EADS": "state", "Boeing says so": "report", "It carries 300 people": "present"}
+    for sentence, expected in cases.items():
+        toks = _tokens(sentence)
+        i = next(i for i, t in enumerate(toks) if t.word in ("unveiled", "hired", "delivered", "owned", "says", "carries"))
+        assert tense(toks, i, words) == expected, sentence
+
+
+def test_reported_day_is_the_lead_s_day_in_the_week_before_publication() -> None:
+    published = dt.date(2007, 7, 9)
+
+    def clause(day: dt.date, precision: Precision = Precision.DAY) -> DatedClause:
+        when = TimeValue(value=day.isoformat(), type=TimexType.DATE, precision=precision, start=day, end=day)
+        return DatedClause(0, 10, (0, 5), when)
+
+    assert reported_day(published, [[], [clause(dt.date(2007, 7, 8))]]) == dt.date(2007, 7, 8)  # "Sunday was chosen"
+    assert reported_day(published, [[clause(dt.date(2005, 4, 27))]]) == published  # an older date is background
+    assert reported_day(published, [[clause(dt.date(2007, 7, 1), Precision.MONTH)]]) == published
+    assert reported_day(published, []) == published and reported_day(None, []) is None
+
+
+def test_plans_and_states_stay_unordered(tmp_path: Path) -> None:
+    cat = tmp_path / "corpus_trackA_CAT"
+    cat.mkdir()
+    (cat / "5_Airbus.txt.xml").write_text(_cat("5", [
+        "Airbus cuts jobs",
+        "March 1 , 2007",
+        "On Tuesday , Airbus announced 10,000 job cuts .",
+        "Airbus will close three plants .",
+        "Airbus is owned by EADS .",
+        "Airbus had warned of losses .",
+    ], "2007-03-01"), encoding="utf-8")
+    events = {e: a for a, ids in build_entity_timelines(tmp_path, ["Airbus"])["Airbus"] for e in ids}
+    assert events["5-0-cuts"] == "2007-02-27"  # the headline: the day the lead reports, Tuesday
+    assert events["5-2-announced"] == "2007-02-27"
+    assert events["5-3-close"] == events["5-4-owned"] == events["5-5-warned"] == "XXXX-XX-XX"
