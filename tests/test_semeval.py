@@ -17,6 +17,7 @@ from timeline.evaluation.semeval import (
     entity_patterns,
     entity_predicates,
     format_timeline,
+    introduced_acronyms,
     load_words,
     names_a_modifier,
     read_cat,
@@ -247,6 +248,13 @@ def test_event_words_of_the_entity() -> None:
     assert _events("Airbus announced the acquisition of a plant", "Airbus") == ["announced", "acquisition"]
     # "has hopes", "is unclear": after these only participles are verbs
     assert _events("Airbus has hopes that sales will exceed 700 .", "Airbus") == ["exceed"]
+
+
+def test_acronyms_the_texts_introduce() -> None:
+    pattern = entity_patterns("Singapore Airlines")
+    texts = ["Singapore Airlines (SIA) said", "the United Nations (UN)", "Singapore Airlines ( SIA ) flew"]
+    assert introduced_acronyms(pattern, texts) == {"SIA"}
+    assert entity_patterns("Singapore Airlines", aliases={"SIA"}).search("SIA said")
 
 
 def test_a_name_that_modifies_is_not_a_participant() -> None:

@@ -14,9 +14,10 @@ Building (``build_entity_timelines``), Track A only: the gold EVENT markables ar
   1. Each article goes through the project's pipeline (``analyze_batch``: dates, clauses, events) and
      the batch through ``merge_analyses``, so one happening told by several articles gets one date.
   2. A sentence takes part when it names the entity (the full name or a distinctive part of it: a
-     surname, a model name such as "A380" or "Dreamliner", an acronym) as a participant -- not as a
-     modifier ("Airbus A380" is the A380's, "Airbus employees" the employees') -- or, in an article
-     whose headline names it, opens with "It", "The company" ...
+     surname, a model name such as "A380" or "Dreamliner", an acronym, a short form the texts
+     introduce in brackets) as a participant -- not as a modifier or possessor ("Airbus A380" is
+     the A380's, "Airbus employees" the employees', "Boeing's rival" the rival's) -- or, in an
+     article whose headline names it, opens with "It", "The company" ...
   3. Its event words (``entity_predicates``): the verb right after the name (the entity as subject)
      and the verbs coordinated with it, else the nearest verb before (the entity as object), else
      the sentence's first verb; a light verb gives way to its event noun ("made its maiden flight").
@@ -268,12 +269,13 @@ def load_words(lang: str = "en") -> Words:
 
 # --------------------------------------------------------------------------- entity matching
 
-def entity_patterns(entity: str, words: Words | None = None) -> re.Pattern[str]:
+def entity_patterns(entity: str, words: Words | None = None, aliases: Iterable[str] = ()) -> re.Pattern[str]:
     """The entity's name and distinctive parts: "Louis Gallois" -> Gallois; "Airbus A380" -> A380;
-    "Boeing 787 Dreamliner" -> 787 Dreamliner, Dreamliner, 787; "United States Air Force" -> Air Force, USAF."""
+    "Boeing 787 Dreamliner" -> 787 Dreamliner, Dreamliner, 787; "United States Air Force" -> Air Force, USAF;
+    and ``aliases`` (see ``introduced_acronyms``)."""
     words = words or load_words()
     parts = entity.split()
-    variants = {entity}
+    variants = {entity, *aliases}
     for i in range(1, len(parts)):
         tail = parts[i:]
         if len(tail) >= 2 or _distinctive(tail[0], parts, words):
@@ -289,6 +291,17 @@ def entity_patterns(entity: str, words: Words | None = None) -> re.Pattern[str]:
     alts = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(variants, key=len, reverse=True))
     possessive = "|".join(re.escape(p) for p in words.possessives)
     return re.compile(r"(?<![\w-])(?:" + alts + r")(?:" + possessive + r")?(?![\w])", re.IGNORECASE if entity.islower() else 0)
+
+
+def introduced_acronyms(pattern: re.Pattern[str], texts: Iterable[str]) -> set[str]:
+    """Short forms the texts introduce in brackets right after the name: "Singapore Airlines (SIA)"."""
+    found = set()
+    for text in texts:
+        for m in pattern.finditer(text):
+            short = re.match(r"\s*\(\s*([A-Z][A-Z0-9&]{1,5})\s*\)", text[m.end():])
+            if short:
+                found.add(short[1])
+    return found
 
 
 def _distinctive(word: str, parts: list[str], words: Words) -> bool:
@@ -537,6 +550,7 @@ def build_entity_timelines(corpus_dir: Path | str, entities: Iterable[str] | Non
     out: dict[str, EntityTimeline] = {}
     for entity in entities:
         pattern = entity_patterns(entity, words)
+        pattern = entity_patterns(entity, words, introduced_acronyms(pattern, (d.article.text for d in docs)))
         cands: dict[str, Candidate] = {}
         for doc in docs:
             headline_names = bool(pattern.search(doc.article.title or ""))
@@ -570,7 +584,8 @@ def _entity_spans(text: str, sent: Sentence, pattern: re.Pattern[str], headline_
     spans = [(sent.start + m.start(), sent.start + m.end()) for m in pattern.finditer(stext)]
     if not spans and headline_names and (m := words.anaphor.match(stext)):
         spans = [(sent.start + m.start(), sent.start + m.end())]
-    return [sp for sp in spans if not names_a_modifier(sent.tokens, sp, words)]
+    return [sp for sp in spans if not names_a_modifier(sent.tokens, sp, words)
+            and not text[sp[0]:sp[1]].endswith(words.possessives)]
 
 
 def reported_day(published: dt.date | None, lead: Sequence[Sequence[DatedClause]]) -> dt.date | None:
