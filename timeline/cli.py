@@ -320,13 +320,12 @@ def eval_command(gold_dir: Path, errors: bool, kinds: str | None, classes: int, 
 @click.option("--entity", "entities", multiple=True, help="Target entity (repeat for several); default: the corpus's list.")
 @click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Folder of gold timelines; default: found next to the corpus.")
-@click.option("--ordered-only", is_flag=True, help="Score without the gold's unordered (position 0) events.")
 @click.option("--no-dct-fallback", is_flag=True,
               help="Only events dated by a date phrase (not the undated ones anchored to the article's date).")
 @click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
 @handle_errors
 def eval_timeline(corpus_dir: Path, out_dir: Path, entities: tuple[str, ...], gold: Path | None,
-                  ordered_only: bool, no_dct_fallback: bool, debug: bool) -> None:
+                  no_dct_fallback: bool, debug: bool) -> None:
     """Build entity timelines from SemEval-2015 Task 4 articles and score them (Track A, raw text).
 
     CORPUS_DIR is a corpus of the task (CAT XML articles, its target-entity list and, next to it,
@@ -336,8 +335,7 @@ def eval_timeline(corpus_dir: Path, out_dir: Path, entities: tuple[str, ...], go
     from timeline.evaluation.semeval import format_report, run_track_a
 
     try:
-        written, report = run_track_a(corpus_dir, out_dir, entities, gold, ordered_only=ordered_only,
-                                      dct_fallback=not no_dct_fallback)
+        written, report = run_track_a(corpus_dir, out_dir, entities, gold, dct_fallback=not no_dct_fallback)
     except ValueError:
         raise UserError("no target entities found in the corpus: give them with --entity") from None
     click.echo(f"wrote {len(written)} timeline(s) to {out_dir}")
