@@ -1,0 +1,173 @@
+"""Near-duplicate articles: syndicated copies and light rewrites of one story are one source, not several.
+
+A batch step over the body texts of the usable articles, separate from the per-article steps and
+run once per build. Exact duplicates (same text) are caught earlier by their fingerprint; this
+step finds the copies that differ a little: the same wire story with a line added, another
+outlet's dateline and footer, the first paragraphs only, a few words changed.
+
+Method (MinHash over word shingles with banded LSH, as in Broder 1997 and Leskovec et al.,
+*Mining of Massive Datasets* ch. 3, computed without numpy):
+
+* an article's **shingles** are its runs of ``SHINGLE_WORDS`` consecutive words (case-folded,
+  NFKC), each hashed once to 64 bits with BLAKE2b (stable across runs and machines, unlike
+  ``hash()``);
+* its **signature** is a one-permutation MinHash (Li, Owen & Zhang 2012): the hashes fall into
+  ``BINS`` bins by their top bits and each bin keeps its smallest value; empty bins of short
+  texts borrow the next full bin's value (rotation densification, Shrivastava & Li 2014). One
+  hash per shingle instead of one per shingle and permutation keeps the cost linear and small;
+* **LSH**: the signature is cut into ``BANDS`` bands of ``ROWS`` values; two articles sharing one
+  band are candidates. With 42 x 3 a pair of Jaccard 0.3 becomes a candidate with probability
+  0.68, 0.4 with 0.94, 0.5 with 0.996; a pair sharing no shingle never does;
+* every candidate pair is **verified exactly** on the two shingle sets: a copy has Jaccard
+  similarity >= ``MIN_JACCARD``, or has ``MIN_CONTAINMENT`` of the shorter text inside the longer
+  one (a trimmed or extended copy) with Jaccard >= ``MIN_JACCARD_CONTAINED``; and the two
+  publication dates, when both are known, are at most ``MAX_DAYS_APART`` days apart.
+
+The thresholds were chosen on real text (TempEval-3 silver wire stories and the Wikinews
+news-timeline corpus, numbers in ``benchmarks/neardup.py``): independent reports of the same
+story share almost no 5-word runs (no pair above Jaccard 0.05 in 60 Wikinews articles on two
+topics; the five seeds below 0.01), while a copy with a line added scores >= 0.85 (5th
+percentile), a 30% trim 0.58 with containment 1.0, 5% of words changed 0.67 and 10% changed
+0.53. What the date rule guards against: templated daily reports ("The Hushen 300 Index ...
+closed at 869.62 points on Tuesday") reach Jaccard 0.68 between different days.
+
+Groups are stars, not chains: articles are visited earliest-dated first (then the longest, then
+by id); an article similar to a group's source joins that group as a copy, otherwise it starts
+its own group. Every copy is therefore directly similar to its source, and one article of each
+group counts as the source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["Copy", "Sketch", "find_copies", "sketch", "similarity"]
+
+SHINGLE_WORDS = 5
+MIN_WORDS = 12  # shorter texts are never grouped: too few words to tell a copy from a coincidence
+BIN_BITS = 7
+BINS = 1 << BIN_BITS  # 128 values per signature
+BANDS, ROWS = 42, 3  # 126 of the 128 values used; candidate threshold about (1/42)^(1/3) = 0.29
+MIN_JACCARD = 0.5
+MIN_CONTAINMENT = 0.8
+MIN_JACCARD_CONTAINED = 0.25
+MAX_DAYS_APART = 2
+BUCKET_CAP = 32  # an article is compared with at most this many earlier articles per LSH bucket
+
+_VALUE_BITS = 64 - BIN_BITS
+_VALUE_MASK = (1 << _VALUE_BITS) - 1
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """The shingle hashes (sorted, distinct) and the MinHash signature of one text."""
+
+    hashes: array
+    signature: tuple[int, ...] | None  # None: too short to compare
+
+
+@dataclass(frozen=True)
+class Copy:
+    """``article_id`` is a near-duplicate of ``source_id`` (the article that counts)."""
+
+    article_id: str
+    source_id: str
+    jaccard: float
+    containment: float
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def sketch(text: str) -> Sketch:
+    """Shingle hashes and signature of a text (pure; the same text always gives the same sketch)."""
+    words = _words(text)
+    if len(words) < MIN_WORDS:
+        return Sketch(array("Q"), None)
+    blake = hashlib.blake2b
+    hashes = sorted({
+        int.from_bytes(blake(" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8"), digest_size=8).digest(), "little")
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    })
+    bins: list[int | None] = [None] * BINS
+    for h in hashes:
+        b, v = h >> _VALUE_BITS, h & _VALUE_MASK
+        cur = bins[b]
+        if cur is None or v < cur:
+            bins[b] = v
+    signature = []
+    for i in range(BINS):
+        j, d = i, 0
+        while bins[j] is None:  # rotation densification: borrow from the next full bin, offset by the distance
+            j, d = (j + 1) % BINS, d + 1
+        signature.append(bins[j] + (d << _VALUE_BITS))  # type: ignore[operator]
+    return Sketch(array("Q", hashes), tuple(signature))
+
+
+def similarity(a: Sketch, b: Sketch) -> tuple[float, float]:
+    """Exact (Jaccard, containment of the smaller in the larger) of two shingle sets."""
+    if not a.hashes or not b.hashes:
+        return 0.0, 0.0
+    sa, sb = set(a.hashes), set(b.hashes)
+    shared = len(sa & sb)
+    return shared / (len(sa) + len(sb) - shared), shared / min(len(sa), len(sb))
+
+
+def is_copy(jaccard: float, containment: float) -> bool:
+    return jaccard >= MIN_JACCARD or (containment >= MIN_CONTAINMENT and jaccard >= MIN_JACCARD_CONTAINED)
+
+
+def _dates_allow(a: dt.date | None, b: dt.date | None) -> bool:
+    return a is None or b is None or abs((a - b).days) <= MAX_DAYS_APART
+
+
+def find_copies(items: Iterable[tuple[str, str, dt.date | None]]) -> dict[str, Copy]:
+    """Copies among ``(article id, body text, publication date)`` items: {copy id: Copy}.
+
+    Articles absent from the result are independent (or are the source of a group). The result
+    depends only on the items, not on their order.
+    """
+    rows = [(aid, sketch(text), date, len(text)) for aid, text, date in items]
+    # visiting order = who becomes a source first: earliest date, undated last, then longest text, then id
+    rows.sort(key=lambda r: (r[2] is None, r[2] or dt.date.min, -r[3], r[0]))
+    candidates = _candidates([r[1].signature for r in rows])
+    head: dict[int, int] = {}  # row -> the row of its group's source
+    copies: dict[str, Copy] = {}
+    for i, (aid, sk, date, _) in enumerate(rows):
+        best: tuple[float, float, int] | None = None
+        for j in sorted(candidates.get(i, ())):
+            if head.get(j) != j or not _dates_allow(rows[j][2], date):
+                continue  # only a group's source attracts copies (stars, not chains)
+            jac, con = similarity(sk, rows[j][1])
+            if is_copy(jac, con) and (best is None or (jac, con) > best[:2]):
+                best = (jac, con, j)
+        if best is None:
+            head[i] = i
+        else:
+            head[i] = best[2]
+            copies[aid] = Copy(aid, rows[best[2]][0], round(best[0], 3), round(best[1], 3))
+    return copies
+
+
+def _candidates(signatures: Sequence[tuple[int, ...] | None]) -> dict[int, set[int]]:
+    """For each row, the earlier rows sharing at least one LSH band with it."""
+    buckets: dict[tuple[int, ...], list[int]] = {}
+    found: dict[int, set[int]] = {}
+    for i, sig in enumerate(signatures):
+        if sig is None:
+            continue
+        for band in range(BANDS):
+            key = (band, *sig[band * ROWS:(band + 1) * ROWS])
+            members = buckets.setdefault(key, [])
+            if members:
+                found.setdefault(i, set()).update(members[:BUCKET_CAP])
+            members.append(i)
+    return found
