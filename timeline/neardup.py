@@ -31,10 +31,10 @@ percentile), a 30% trim 0.58 with containment 1.0, 5% of words changed 0.67 and 
 0.53. What the date rule guards against: templated daily reports ("The Hushen 300 Index ...
 closed at 869.62 points on Tuesday") reach Jaccard 0.68 between different days.
 
-Groups are stars, not chains: articles are visited earliest-dated first (then the longest, then
-by id); an article similar to a group's source joins that group as a copy, otherwise it starts
-its own group. Every copy is therefore directly similar to its source, and one article of each
-group counts as the source.
+Verified pairs are joined into groups (union-find, so a trimmed copy and a reworded copy of one
+story land together even when they are not similar enough to each other). In each group the
+earliest-dated article counts as the source (then the longest text, the most complete version,
+then the id); the others are its copies, each reported with its similarity to the source.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Sketch:
     """The shingle hashes (sorted, distinct) and the MinHash signature of one text."""
 
     hashes: array
-    signature: tuple[int, ...] | None  # None: too short to compare
+    signature: array | None  # None: too short to compare
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def sketch(text: str) -> Sketch:
         while bins[j] is None:  # rotation densification: borrow from the next full bin, offset by the distance
             j, d = (j + 1) % BINS, d + 1
         signature.append(bins[j] + (d << _VALUE_BITS))  # type: ignore[operator]
-    return Sketch(array("Q", hashes), tuple(signature))
+    return Sketch(array("Q", hashes), array("Q", signature))
 
 
 def similarity(a: Sketch, b: Sketch) -> tuple[float, float]:
@@ -136,28 +136,34 @@ def find_copies(items: Iterable[tuple[str, str, dt.date | None]]) -> dict[str, C
     depends only on the items, not on their order.
     """
     rows = [(aid, sketch(text), date, len(text)) for aid, text, date in items]
-    # visiting order = who becomes a source first: earliest date, undated last, then longest text, then id
+    # the order in which a group's members compete to be its source: earliest date (undated
+    # last), then the longest text (the most complete version), then the id
     rows.sort(key=lambda r: (r[2] is None, r[2] or dt.date.min, -r[3], r[0]))
-    candidates = _candidates([r[1].signature for r in rows])
-    head: dict[int, int] = {}  # row -> the row of its group's source
+    parent = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, earlier in sorted(_candidates([r[1].signature for r in rows]).items()):
+        for j in sorted(earlier):
+            if find(i) == find(j) or not _dates_allow(rows[i][2], rows[j][2]):
+                continue
+            if is_copy(*similarity(rows[i][1], rows[j][1])):
+                a, b = find(i), find(j)
+                parent[max(a, b)] = min(a, b)  # the root is always the group's first row: its source
     copies: dict[str, Copy] = {}
-    for i, (aid, sk, date, _) in enumerate(rows):
-        best: tuple[float, float, int] | None = None
-        for j in sorted(candidates.get(i, ())):
-            if head.get(j) != j or not _dates_allow(rows[j][2], date):
-                continue  # only a group's source attracts copies (stars, not chains)
-            jac, con = similarity(sk, rows[j][1])
-            if is_copy(jac, con) and (best is None or (jac, con) > best[:2]):
-                best = (jac, con, j)
-        if best is None:
-            head[i] = i
-        else:
-            head[i] = best[2]
-            copies[aid] = Copy(aid, rows[best[2]][0], round(best[0], 3), round(best[1], 3))
+    for i, (aid, sk, _, _) in enumerate(rows):
+        root = find(i)
+        if root != i:
+            jac, con = similarity(sk, rows[root][1])
+            copies[aid] = Copy(aid, rows[root][0], round(jac, 3), round(con, 3))
     return copies
 
 
-def _candidates(signatures: Sequence[tuple[int, ...] | None]) -> dict[int, set[int]]:
+def _candidates(signatures: Sequence[array | None]) -> dict[int, set[int]]:
     """For each row, the earlier rows sharing at least one LSH band with it."""
     buckets: dict[tuple[int, ...], list[int]] = {}
     found: dict[int, set[int]] = {}
