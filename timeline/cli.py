@@ -89,12 +89,12 @@ def _parse_user_dates(values: tuple[str, ...]) -> dict[str, dt.date]:
 
 
 def _parse_formats(value: str) -> list[str]:
-    from timeline.export import FORMATS
+    from timeline.export import ALL_FORMATS
 
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in ALL_FORMATS]
     if unknown or not formats:
-        raise UserError(f"--format {value!r}: choose one or more of {', '.join(FORMATS)}, separated by commas")
+        raise UserError(f"--format {value!r}: choose one or more of {', '.join(ALL_FORMATS)}, separated by commas")
     return formats
 
 
@@ -151,7 +151,8 @@ def main() -> None:
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
               help="Folder to write the outputs into (created if missing).")
 @click.option("--format", "formats", default="ics,json,html,timelinejs", show_default=True,
-              help="Which outputs to write, comma-separated: ics, json (with its schema), html, timelinejs.")
+              help="Which outputs to write, comma-separated: ics, json (with its schema), html, timelinejs; "
+                   "also csv (one row per entry and source) and md (a Markdown briefing).")
 @click.option("--date", "dates", multiple=True, metavar="FILE=YYYY-MM-DD",
               help="Give an article's publication date yourself (overrides its header). Repeat for several files.")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
@@ -239,7 +240,7 @@ def _build_to_stdout(paths: tuple[Path, ...], formats: list[str], user_dates: di
 
     _require_some_input(paths)
     if len(formats) != 1:
-        raise UserError("-o - writes one output to standard output: choose it with --format (ics, json, html or timelinejs)")
+        raise UserError("-o - writes one output to standard output: choose it with --format (ics, json, html, timelinejs, csv or md)")
     with _cycle_collector_paused():
         timeline, rendered = render(list(paths), formats, user_dates, templates_dir, title=title, min_sources=min_sources,
                                     top=top, coarse=coarse, feed_url=feed_url, source_date_epoch=_source_date_epoch())

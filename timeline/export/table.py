@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import io
 
-from timeline.export.common import clean_text, format_when, one_line, precision_of, safe_url
+from timeline.export.common import clean_text, one_line, safe_url
+from timeline.export.labels import Labels, load_labels
 from timeline.models import Entry, Timeline
 
 __all__ = ["COLUMNS", "render_csv"]
@@ -37,8 +38,9 @@ def _confidence(entry: Entry) -> str:
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
-def render_csv(timeline: Timeline) -> str:
+def render_csv(timeline: Timeline, labels: Labels | None = None) -> str:
     """The CSV text (one header row, then one row per entry and source)."""
+    labels = labels or load_labels()
     date_source = {m.article_id: m.date_source.value for m in timeline.manifest if m.article_id}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
@@ -49,8 +51,8 @@ def render_csv(timeline: Timeline) -> str:
             row = {
                 "date": entry.when.value,
                 "edtf": entry.when.edtf or "",
-                "precision": precision_of(entry.when).value if entry.when.start else "",
-                "when": format_when(entry.when),
+                "precision": entry.when.shown_precision.value if entry.when.start else "",
+                "when": labels.when(entry.when),
                 "title": one_line(entry.title),
                 "status": entry.status.value,
                 "confidence": _confidence(entry),
