@@ -44,10 +44,13 @@ import hashlib
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Copy", "Sketch", "find_copies", "sketch", "similarity"]
+from timeline.merge import date_key, idf_weights, same_happening
+from timeline.models import Analysis, Entry, Event, SourceCopy
+
+__all__ = ["Copy", "Sketch", "attach_copies", "find_copies", "fold_copies", "sketch", "similarity"]
 
 SHINGLE_WORDS = 5
 MIN_WORDS = 12  # shorter texts are never grouped: too few words to tell a copy from a coincidence
@@ -177,3 +180,66 @@ def _candidates(signatures: Sequence[array | None]) -> dict[int, set[int]]:
                 found.setdefault(i, set()).update(members[:BUCKET_CAP])
             members.append(i)
     return found
+
+
+# --------------------------------------------------------------------------- the batch step on events
+
+
+def fold_copies(analyses: Sequence[Analysis], copies: Mapping[str, Copy]) -> tuple[list[Analysis], dict[tuple[str, int, int], list[SourceCopy]]]:
+    """Take out of each copy the events its source tells too, so they are not counted twice.
+
+    An event of a copy is its source's when the source has an event on the same date whose
+    sentence is the same after trivia (case, spacing, punctuation), or which ``same_happening``
+    (the merge's test) takes for the same happening. Those events are dropped from the copy's
+    analysis and returned as copies of the source's event, keyed by (source article id, date
+    phrase start, quote start); the copy's other events (a line it added) stay its own.
+    """
+    if not copies:
+        return list(analyses), {}
+    by_id = {a.article.id: a for a in analyses}
+    idf = idf_weights([e for a in analyses for e in a.events])
+    folded: dict[tuple[str, int, int], list[SourceCopy]] = {}
+    out: list[Analysis] = []
+    for analysis in analyses:
+        copy = copies.get(analysis.article.id)
+        source = by_id.get(copy.source_id) if copy else None
+        if source is None:
+            out.append(analysis)
+            continue
+        pool: dict[str, list[Event]] = {}
+        for e in source.events:
+            pool.setdefault(date_key(e.when), []).append(e)
+        kept: list[Event] = []
+        for e in analysis.events:
+            match = next((o for o in pool.get(date_key(e.when), [])
+                          if _same_words(o.quote, e.quote) or same_happening(e, o, idf)), None)
+            if match is None:
+                kept.append(e)
+                continue
+            a = analysis.article
+            folded.setdefault((match.article_id, match.mention.start, match.quote_start), []).append(SourceCopy(
+                article_id=a.id, path=a.path, article_title=a.title, url=a.url,
+                quote=e.quote, quote_start=e.quote_start, quote_end=e.quote_end))
+        out.append(analysis.model_copy(update={"events": kept}))
+    return out, folded
+
+
+def attach_copies(entries: Sequence[Entry], folded: Mapping[tuple[str, int, int], list[SourceCopy]]) -> list[Entry]:
+    """Each entry's sources with the copies that told the same listed under them."""
+    if not folded:
+        return list(entries)
+    out = []
+    for entry in entries:
+        sources = []
+        for s in entry.sources:
+            extra = folded.get((s.article_id, s.date_start, s.quote_start))
+            sources.append(s.model_copy(update={"copies": [*s.copies, *extra]}) if extra else s)
+        out.append(entry.model_copy(update={"sources": sources}))
+    return out
+
+
+_TRIVIA = re.compile(r"[\W_]+")
+
+
+def _same_words(a: str, b: str) -> bool:
+    return _TRIVIA.sub(" ", a.casefold()).strip() == _TRIVIA.sub(" ", b.casefold()).strip()

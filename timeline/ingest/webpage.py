@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["DateClaim", "Page", "html_fragment_text", "read_page"]
+__all__ = ["DateClaim", "Page", "read_page"]
 
 # schema.org types whose datePublished is the article's own (not a WebSite's, a BreadcrumbList's...)
 ARTICLE_TYPES = frozenset({
@@ -65,18 +65,12 @@ def _config() -> Any:
     return cfg
 
 
-_CONFIG: Any = None
-
-
 def read_page(html: str, meta_fields: dict[str, str]) -> Page:
     """Main text and metadata of one HTML page. ``meta_fields`` maps lower-case ``<meta>`` names
     to a field (date, updated, title, source, url), as ``headers.toml`` [html_meta] lists them."""
-    global _CONFIG
     import trafilatura
     from lxml import html as lxml_html
 
-    if _CONFIG is None:  # built once; read-only afterwards
-        _CONFIG = _config()
     try:
         tree = lxml_html.document_fromstring(html)
     except (ValueError, TypeError, SyntaxError):
@@ -84,7 +78,7 @@ def read_page(html: str, meta_fields: dict[str, str]) -> Page:
     heads = _head_info(tree, meta_fields)
     jsonld = list(_jsonld_articles(tree))
     doc = trafilatura.bare_extraction(
-        tree, config=_CONFIG, with_metadata=True, include_comments=False, include_tables=True,
+        tree, config=_config(), with_metadata=True, include_comments=False, include_tables=True,
         date_extraction_params={"extensive_search": False, "original_date": True,
                                 "min_date": _MIN_DATE, "max_date": _MAX_DATE},
     )
@@ -161,48 +155,6 @@ def _body_text(body: Any) -> str:
     if body.text and body.text.strip():
         blocks.insert(0, re.sub(r"\s+", " ", body.text).strip())
     return "\n\n".join(b for b in blocks if b)
-
-
-def html_fragment_text(fragment: str) -> str:
-    """Text of an HTML fragment that is already the article (a feed item's content, a record's
-    ``html`` field without page furniture): blocks as paragraphs, ``<br>``/items as lines."""
-    from lxml import html as lxml_html
-
-    try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    except (ValueError, TypeError, SyntaxError):
-        return ""
-    for bad in root.xpath("//script|//style|//noscript|//template|//iframe|//object|//svg"):
-        bad.drop_tree()
-    out: list[str] = []
-
-    def walk(node: Any) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        block = tag in _FRAGMENT_BLOCKS
-        if block:
-            out.append("\n\n")
-        elif tag in ("br", "li", "tr", "dt", "dd"):
-            out.append("\n")
-        elif tag in ("td", "th"):
-            out.append(" ")
-        if node.text and tag:
-            out.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                out.append(child.tail)
-        if block:
-            out.append("\n\n")
-
-    walk(root)
-    raw = "".join(out)
-    raw = re.sub(r"[ \t\r\f\v]+", " ", raw.replace("\r\n", "\n"))
-    raw = re.sub(r" *\n *", "\n", raw)
-    return re.sub(r"\n{3,}", "\n\n", raw).strip()
-
-
-_FRAGMENT_BLOCKS = frozenset({"p", "div", "section", "article", "blockquote", "pre", "table", "ul", "ol", "dl",
-                              "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "header", "footer"})
 
 
 # --------------------------------------------------------------------------- metadata

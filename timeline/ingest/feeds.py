@@ -4,7 +4,7 @@ feedparser reads RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 (and their sloppy variants), 
 item HTML, and keeps each date as written. The text of an item is its full content
 (``content:encoded``, Atom ``<content>``) when there is one, else its summary/description,
 turned into plain text with paragraphs. With ``--fetch`` the linked page is downloaded and its
-main text used instead (``timeline.fetch``).
+main text used instead (``ingest/fetch.py``).
 
 An item's key (the part of its article id after ``#``) comes from the item itself, never from its
 position, so the same item keeps its id while a rolling feed gains and loses items: the guid
@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from timeline.webpage import html_fragment_text
+from timeline.ingest.html import fragment_text
+from timeline.ingest.tables import IngestTables
 
 __all__ = ["FeedItem", "looks_like_feed", "parse_feed", "record_key"]
 
@@ -71,25 +72,25 @@ def _date(entry: Any, key: str) -> str | None:
     return v.strip() if isinstance(v, str) and v.strip() else None
 
 
-def _item_text(entry: Any) -> str:
+def _item_text(entry: Any, tables: IngestTables) -> str:
     contents = [c for c in entry.get("content", []) if isinstance(c.get("value"), str) and c["value"].strip()]
     if contents:
         best = max(contents, key=lambda c: len(c["value"]))
-        return _to_text(best["value"], best.get("type", "text/html"))
+        return _to_text(best["value"], best.get("type", "text/html"), tables)
     summary = entry.get("summary")
     if isinstance(summary, str) and summary.strip():
         detail = entry.get("summary_detail") or {}
-        return _to_text(summary, detail.get("type", "text/html"))
+        return _to_text(summary, detail.get("type", "text/html"), tables)
     return ""
 
 
-def _to_text(value: str, mime: str) -> str:
+def _to_text(value: str, mime: str, tables: IngestTables) -> str:
     if "html" in mime or re.search(r"<[a-zA-Z/][^>]*>|&[#\w]+;", value):
-        return html_fragment_text(value)
+        return fragment_text(value, tables)
     return re.sub(r"[ \t]+", " ", value).strip()
 
 
-def parse_feed(raw: bytes, base_url: str | None = None) -> tuple[str | None, Iterator[FeedItem]]:
+def parse_feed(raw: bytes, tables: IngestTables, base_url: str | None = None) -> tuple[str | None, Iterator[FeedItem]]:
     """(feed title, items) of a feed document. Raises ValueError when it is not a readable feed."""
     import feedparser
 
@@ -114,9 +115,9 @@ def parse_feed(raw: bytes, base_url: str | None = None) -> tuple[str | None, Ite
             label = "RSS pubDate" if is_rss else "Atom published"
             yield FeedItem(
                 key=key, position=pos,
-                title=re.sub(r"\s+", " ", html_fragment_text(entry.get("title", "")) if entry.get("title") else "").strip() or None,
+                title=re.sub(r"\s+", " ", fragment_text(entry["title"], tables) if entry.get("title") else "").strip() or None,
                 link=(entry.get("link") or "").strip() or None,
-                text=_item_text(entry),
+                text=_item_text(entry, tables),
                 date=(published, label) if published else None,
                 updated=(updated, "RSS updated" if is_rss else "Atom updated") if updated else None,
                 author=(entry.get("author") or "").strip() or None,
