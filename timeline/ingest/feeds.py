@@ -68,7 +68,7 @@ def record_key(value: str | None) -> str | None:
 
 
 def _date(entry: Any, key: str) -> str | None:
-    v = entry.get(key)
+    v = dict.get(entry, key)  # the raw key: FeedParserDict.get("updated") falls back to "published" (and warns)
     return v.strip() if isinstance(v, str) and v.strip() else None
 
 
@@ -110,8 +110,6 @@ def parse_feed(raw: bytes, tables: IngestTables, base_url: str | None = None) ->
             if used[key] > 1:  # the same guid twice in one feed: keep both, apart
                 key = f"{key}-{used[key]}"
             published, updated = _date(entry, "published"), _date(entry, "updated")
-            if is_rss and updated == published:
-                updated = None  # feedparser copies pubDate into "updated" for RSS
             label = "RSS pubDate" if is_rss else "Atom published"
             yield FeedItem(
                 key=key, position=pos,
