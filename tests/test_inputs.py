@@ -164,6 +164,14 @@ def test_record_readers_are_generators_that_stop_at_damage(tmp_path):
     assert rest[-1].problem and "the rest of the file was not read" in rest[-1].problem
 
 
+def test_csv_in_a_folder_is_read_only_when_it_holds_articles(tmp_path):
+    shutil.copy(FIXTURES / "records.csv", tmp_path / "dump.csv")
+    (tmp_path / "prices.csv").write_text("name,price\napple,1\n", "utf-8")
+    articles, manifest = ingest([tmp_path])
+    assert [a.id for a in articles] == ["dump#r1"]
+    assert not any("prices" in m.path for m in manifest)
+
+
 def test_csv_without_text_column(tmp_path):
     (tmp_path / "notes.csv").write_text("name,price\napple,1\n", "utf-8")
     _, manifest = ingest([tmp_path / "notes.csv"])

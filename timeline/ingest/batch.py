@@ -29,7 +29,7 @@ from timeline.ingest.files import (
 )
 from timeline.ingest.html import html_article, looks_like_html
 from timeline.ingest.items import ITEM_SEPARATOR, item_article
-from timeline.ingest.records import iter_records, map_fields, record_suffix
+from timeline.ingest.records import NO_TEXT_COLUMN, iter_records, map_fields, record_suffix
 from timeline.ingest.tables import IngestTables, load_tables
 from timeline.models import Article, ArticleStatus, DateSource, ManifestEntry
 
@@ -129,11 +129,16 @@ class _Batch:
         if note:
             self.notes[shown] = note
 
-    def records(self, path: Path, shown: str, file_id: str, user_date: dt.date | None) -> None:
+    def records(self, path: Path, shown: str, file_id: str, user_date: dt.date | None, *, found_in_folder: bool = False) -> None:
+        """The records of one file. A .csv found inside a folder whose header names no text column, or
+        that holds no rows, is not a record file (a folder's other tables): it is left out silently,
+        as a .py file would be."""
         used: dict[str, int] = {}
         count = 0
         try:
             for rec in iter_records(path, self.tables.record_field):
+                if count == 0 and found_in_folder and rec.problem and rec.problem.startswith(NO_TEXT_COLUMN):
+                    return
                 count += 1
                 key = record_key(rec.fields.get("id")) or f"L{rec.line}"
                 used[key] = used.get(key, 0) + 1
@@ -148,7 +153,7 @@ class _Batch:
         except OSError as exc:
             self.skip(shown, f"cannot read file: {stat_problem(exc, path)}")
             return
-        if count == 0:
+        if count == 0 and not (found_in_folder and record_suffix(path) == ".csv"):
             self.skip(shown, "no records in the file")
 
     def feed(self, raw: bytes, shown: str, file_id: str, user_date: dt.date | None, base_url: str | None = None) -> None:
@@ -227,7 +232,7 @@ def ingest(
         if record_suffix(path):
             inner = next((s for s in INNER_SUFFIXES if file_id.lower().endswith(s)), "")
             file_id = file_id[: len(file_id) - len(inner)] or file_id  # news.jsonl.gz -> news
-            batch.records(path, shown, file_id, targets.get(shown))
+            batch.records(path, shown, file_id, targets.get(shown), found_in_folder=path not in roots)
             continue
         if looks_like_feed(_sniff(path)):
             try:

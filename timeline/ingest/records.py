@@ -27,6 +27,7 @@ from typing import IO, Any
 __all__ = ["RECORD_SUFFIXES", "Record", "iter_records", "record_suffix"]
 
 RECORD_SUFFIXES = (".jsonl.gz", ".ndjson.gz", ".jsonl", ".ndjson", ".csv")
+NO_TEXT_COLUMN = "no text column"
 MAX_LINE = 20_000_000  # characters of one JSON line / CSV field: larger is refused, not read into memory
 
 
@@ -130,7 +131,7 @@ def _iter_csv(path: Path, names: Mapping[str, str]) -> Iterator[Record]:
             columns: Sequence[str] = [h.strip() for h in header]
             mapped = {c: names.get(c.lower()) for c in columns}
             if not any(m and m.split(":")[0] in ("text", "html") for m in mapped.values()):
-                yield Record(1, {}, f"no text column: the header ({', '.join(columns)[:200]}) names none of the "
+                yield Record(1, {}, f"{NO_TEXT_COLUMN}: the header ({', '.join(columns)[:200]}) names none of the "
                              "text/html columns timeline reads")
                 return
             start = reader.line_num + 1
