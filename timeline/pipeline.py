@@ -11,11 +11,15 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from typing import Any
+
 from timeline.dating import infer_date
+from timeline.errors import UserError
 from timeline.events import extract_events
-from timeline.ingest import ingest
+from timeline.ingest import folder_extensions, ingest, ingest_records
 from timeline.merge import batch_title, filter_entries, merge_events
 from timeline.models import Analysis, Article, ArticleStatus, DateSource, Entry, ManifestEntry, Timeline
+from timeline.neardup import Copy, attach_copies, find_copies, fold_copies
 from timeline.resources import Resources, load_resources
 from timeline.temporal import find_mentions
 
@@ -46,20 +50,52 @@ def merge_analyses(analyses: Sequence[Analysis]) -> list[Entry]:
     return merge_events([e for a in analyses for e in a.events], {a.article.id: a.article for a in analyses})
 
 
-def build_timeline(paths: Sequence[Path], user_dates: Mapping[str, dt.date] | None = None, lang: str = "en",
-                   title: str | None = None, resources: Resources | None = None) -> Timeline:
-    """Read the inputs and build the whole timeline (no files written)."""
+Input = Path | str | Mapping[str, Any]
+
+
+def build_timeline(inputs: Sequence[Input], user_dates: Mapping[str, dt.date] | None = None, lang: str = "en",
+                   title: str | None = None, resources: Resources | None = None, *,
+                   fetch_pages: bool = False) -> Timeline:
+    """Read the inputs and build the whole timeline (no files written); the Python API.
+
+    ``inputs``: files and folders (paths), http(s) URLs of feeds or pages (strings), and in-memory
+    records (dicts with ``text`` or ``html``, and optionally ``date``, ``title``, ``url``,
+    ``source``, ``id``). Returns the pydantic ``Timeline``; ``Timeline.entries`` in time order.
+    """
     resources = resources or load_resources(lang)
-    articles, manifest = ingest(paths, user_dates or {})
+    files = [p for p in inputs if not isinstance(p, Mapping)]
+    records = [p for p in inputs if isinstance(p, Mapping)]
+    articles, manifest = ingest(files, user_dates or {}, fetch_pages=fetch_pages) if files or not records else ([], [])
+    if records:
+        more, more_manifest = ingest_records(records)
+        articles, manifest = [*articles, *more], [*manifest, *more_manifest]
+    # a batch step on the texts: near-duplicates (syndicated copies, light rewrites) of one story
+    copies = find_copies((a.id, a.text[a.body_start:], a.date) for a in articles)
     analyses = analyze_batch(articles, resources)
-    entries = merge_analyses(analyses)
+    analyses, folded = fold_copies(analyses, copies)
+    entries = attach_copies(merge_analyses(analyses), folded)
     by_id = {a.article.id: a.article for a in analyses}
     return Timeline(
         title=title or batch_title([e for a in analyses for e in a.events]),
         **_period(entries),
         entries=entries,
-        manifest=[_update_manifest(m, by_id) for m in manifest],
+        manifest=[_update_manifest(m, by_id, copies) for m in manifest],
     )
+
+
+def require_usable(timeline: Timeline, inputs: Sequence[Input]) -> None:
+    """An empty build must never replace real outputs: UserError (exit 2) when no input could be used,
+    naming what was found and why each was skipped."""
+    if any(m.status in (ArticleStatus.USED, ArticleStatus.UNDATED) for m in timeline.manifest):
+        return
+    given = ", ".join(str(p) for p in inputs if not isinstance(p, Mapping)) or "the records given"
+    if not timeline.manifest:
+        raise UserError(f"{given}: no article files found (inside folders timeline reads {', '.join(folder_extensions())}; "
+                        "name other files directly); nothing was built and earlier outputs are left as they were")
+    shown = "; ".join(f"{m.path}: {(m.reason or m.status.value).removeprefix(m.path + ': ')}" for m in timeline.manifest[:5])
+    more = f"; and {len(timeline.manifest) - 5} more" if len(timeline.manifest) > 5 else ""
+    raise UserError(f"no usable input: {len(timeline.manifest)} input(s) found in {given}, none could be used "
+                    f"({shown}{more}); nothing was built and earlier outputs are left as they were")
 
 
 def _period(entries: Sequence[Entry]) -> dict[str, dt.date | None]:
@@ -70,10 +106,13 @@ def _period(entries: Sequence[Entry]) -> dict[str, dt.date | None]:
             "period_end": (max(ends) - dt.timedelta(days=1)) if ends else None}
 
 
-def _update_manifest(entry: ManifestEntry, by_id: Mapping[str, Article]) -> ManifestEntry:
+def _update_manifest(entry: ManifestEntry, by_id: Mapping[str, Article], copies: Mapping[str, Copy]) -> ManifestEntry:
     article = by_id.get(entry.article_id or "")
     if article is None:
         return entry
+    copy = copies.get(article.id) if entry.status != ArticleStatus.DUPLICATE else None
+    if copy is not None:
+        entry = entry.model_copy(update={"copy_of": copy.source_id, "similarity": copy.jaccard})
     if entry.sha256 is None:
         entry = entry.model_copy(update={"sha256": article.sha256 or None})
     if article.date_source == DateSource.INFERRED:
@@ -97,29 +136,33 @@ def select(timeline: Timeline, min_sources: int = 1, top: int | None = None) -> 
     return timeline.model_copy(update={"entries": entries, **_period(entries)})
 
 
-def render(paths: Sequence[Path], formats: Iterable[str], user_dates: Mapping[str, dt.date] | None = None,
+def render(paths: Sequence[Input], formats: Iterable[str], user_dates: Mapping[str, dt.date] | None = None,
            templates_dir: Path | None = None, lang: str = "en", title: str | None = None, *, min_sources: int = 1,
            top: int | None = None, coarse: str = "span", feed_url: str | None = None,
-           source_date_epoch: str | None = None) -> tuple[Timeline, dict[str, bytes]]:
+           source_date_epoch: str | None = None, fetch_pages: bool = False) -> tuple[Timeline, dict[str, bytes]]:
     """Build the timeline and render the chosen formats to memory (for standard output): {file name: bytes}."""
     from timeline.export import render_outputs
 
-    timeline = select(build_timeline(paths, user_dates, lang, title), min_sources, top)
+    full = build_timeline(paths, user_dates, lang, title, fetch_pages=fetch_pages)
+    require_usable(full, paths)
+    timeline = select(full, min_sources, top)
     return timeline, render_outputs(timeline, formats, templates_dir=templates_dir, coarse=coarse,  # type: ignore[arg-type]
                                     feed_url=feed_url, source_date_epoch=source_date_epoch)
 
 
-def build(paths: Sequence[Path], out_dir: Path, formats: Iterable[str] | None = None,
+def build(paths: Sequence[Input], out_dir: Path, formats: Iterable[str] | None = None,
           user_dates: Mapping[str, dt.date] | None = None, templates_dir: Path | None = None,
           lang: str = "en", title: str | None = None, *, min_sources: int = 1, top: int | None = None,
           coarse: str = "span", feed_url: str | None = None,
-          source_date_epoch: str | None = None) -> tuple[Timeline, list[Path]]:
+          source_date_epoch: str | None = None, fetch_pages: bool = False) -> tuple[Timeline, list[Path]]:
     """Build the timeline and write the chosen formats into ``out_dir`` (atomically). Entries that
     continue those of the previous build there keep their UIDs (see continuity.py)."""
     from timeline.continuity import carry_over, load_previous
     from timeline.export import FORMATS, write_outputs
 
-    timeline = select(build_timeline(paths, user_dates, lang, title), min_sources, top)
+    full = build_timeline(paths, user_dates, lang, title, fetch_pages=fetch_pages)
+    require_usable(full, paths)  # before anything is written: an empty build leaves the old outputs
+    timeline = select(full, min_sources, top)
     previous = load_previous(out_dir)
     if previous is not None:
         timeline = timeline.model_copy(update={"entries": carry_over(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from icalendar import Calendar, Event, vText, vUri
+from icalendar import Calendar, Event, vDuration, vText, vUri
 
 from timeline.export.common import (
     UTC,
@@ -138,6 +138,7 @@ def build_calendar(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_n
     if source:  # RFC 7986: where a subscriber re-fetches the calendar, and how often
         cal.add("source", vUri(source), parameters={"VALUE": "URI"})
         cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(REFRESH_INTERVAL))  # the same, for Outlook and Apple Calendar, which read only this
     for entry in placeable(timeline):
         span = event_span(entry, coarse)
         if span is None:
