@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from timeline.errors import InputError
-from timeline.timeml import GoldTimex, TimeMLDoc, parse_dct_value
+from timeline.evaluation.timeml import GoldTimex, TimeMLDoc, parse_dct_value
 
 __all__ = ["ANNOTATED_SENTENCES", "CatDoc", "detokenize", "is_cat", "read_cat"]
 

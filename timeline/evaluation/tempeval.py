@@ -17,6 +17,16 @@ as the TempEval-3 scorer ``evaluate_entities.py`` does with its global counters)
   "type F1" of the TempEval-3 task paper (UzZaman et al., 2013) and of its scorer.
   ``value`` is compared as an exact string (``1998-08-07`` != ``1998-08-07T10:00``), ``type`` too.
   ``mod`` accuracy is reported as well; TempEval-3 does not score it.
+* Anchoring (as HeidelTime-style evaluations report it): value accuracy over the matched gold
+  timexes whose value depends on an anchor, i.e. a DATE or TIME with a calendar value (it starts
+  with a four-digit year) whose own words do not write a year: "today", "Thursday", "last month",
+  "March 3", "the third quarter", "two years ago" count; "March 3, 2008", "2008", "the 1990s",
+  "7/8/07", "in '91", durations, sets and PAST_REF/PRESENT_REF/FUTURE_REF do not.
+  ``anchoring = anchored_correct / anchored`` (a share, not an F1).
+
+Corpora: TimeML files (``*.tml``, TempEval-3) and CAT XML files (``*.xml`` whose root is
+``<Document>``, MEANTIME; see ``cat.py``). A CAT document is scored only up to its annotated part:
+system mentions that start in the unannotated tail are neither matched nor counted as spurious.
 
 Differences from the official scorer: it aligns entities on tokens (after its own tokenizer and
 the TimeML-Normalizer id alignment), we align on characters; "strict" there means the same token
@@ -39,6 +49,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from timeline.models import Mention
+from timeline.evaluation.cat import is_cat, read_cat
 from timeline.evaluation.timeml import GoldTimex, TimeMLDoc, read_timeml
 
 __all__ = [
@@ -52,6 +63,9 @@ __all__ = [
     "evaluate",
     "format_report",
     "error_classes",
+    "gold_files",
+    "needs_anchor",
+    "read_gold",
 ]
 
 FindFn = Callable[[str, "dt.date | None"], Sequence[Mention]]
@@ -77,9 +91,14 @@ class Scores:
     type_correct: int = 0
     mod_correct: int = 0
     crashes: int = 0
+    anchored: int = 0  # matched gold timexes whose value depends on an anchor (see the module docstring)
+    anchored_correct: int = 0
+
+    _COUNTS = ("docs", "gold", "system", "strict", "relaxed", "value_correct", "type_correct", "mod_correct",
+               "crashes", "anchored", "anchored_correct")
 
     def add(self, other: "Scores") -> None:
-        for k in ("docs", "gold", "system", "strict", "relaxed", "value_correct", "type_correct", "mod_correct", "crashes"):
+        for k in self._COUNTS:
             setattr(self, k, getattr(self, k) + getattr(other, k))
 
     # strict / relaxed span detection
@@ -148,15 +167,16 @@ class Scores:
     def mod_accuracy(self) -> float:
         return self.accuracy("mod")
 
+    @property
+    def anchoring(self) -> float:
+        return self.anchored_correct / self.anchored if self.anchored else 0.0
+
     def as_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            k: getattr(self, k)
-            for k in ("docs", "gold", "system", "strict", "relaxed", "value_correct", "type_correct", "mod_correct", "crashes")
-        }
+        d: dict[str, Any] = {k: getattr(self, k) for k in self._COUNTS}
         for k in (
             "strict_p", "strict_r", "strict_f1", "relaxed_p", "relaxed_r", "relaxed_f1",
             "value_accuracy", "value_p", "value_r", "value_f1",
-            "type_accuracy", "type_p", "type_r", "type_f1", "mod_accuracy",
+            "type_accuracy", "type_p", "type_r", "type_f1", "mod_accuracy", "anchoring",
         ):
             d[k] = round(getattr(self, k), 6)
         return d
@@ -219,6 +239,16 @@ def _context(text: str, start: int, end: int, width: int = 45) -> str:
 
 
 # --------------------------------------------------------------------------- alignment and scoring
+
+# A year written in the phrase itself: four digits, an apostrophe and two ("in '91"), a numeric date ("7/8/07").
+_WRITTEN_YEAR = re.compile(r"\d{4}|['’‘]\d\d(?!\d)|\d{1,2}/\d{1,2}/\d{2}")
+_CALENDAR_VALUE = re.compile(r"\d{4}")
+
+
+def needs_anchor(g: GoldTimex) -> bool:
+    """True if the gold value depends on an anchor: a calendar DATE/TIME whose words write no year."""
+    return g.type in ("DATE", "TIME") and bool(_CALENDAR_VALUE.match(g.value)) and not _WRITTEN_YEAR.search(g.text)
+
 
 
 def align(gold: Sequence[GoldTimex], system: Sequence[Mention]) -> list[tuple[int, int]]:
@@ -305,6 +335,9 @@ def score_document(
             errors.append(ErrorItem(kind="type", context=ctx, **common))
         if (g.mod or None) == (m.timex.mod or None):
             sc.mod_correct += 1
+        if needs_anchor(g):
+            sc.anchored += 1
+            sc.anchored_correct += g.value == m.timex.value
     for i, g in enumerate(gold):
         if i not in matched_g:
             errors.append(ErrorItem(kind="missed", doc_id=doc_id, group=group, context=_context(text, g.start, g.end), **gold_fields(g)))
@@ -352,10 +385,16 @@ def build_report(results: Iterable[DocResult], gold_dir: str = "") -> EvalReport
 
 
 def gold_files(gold_dir: Path) -> list[Path]:
+    """The gold documents under ``gold_dir``: TimeML ``*.tml`` and CAT ``*.xml`` files, sorted by path."""
     gold_dir = Path(gold_dir)
     if gold_dir.is_file():
         return [gold_dir]
-    return sorted(p for p in gold_dir.rglob("*.tml") if p.is_file())
+    return sorted(p for p in gold_dir.rglob("*") if p.is_file() and (p.suffix == ".tml" or (p.suffix == ".xml" and is_cat(p))))
+
+
+def read_gold(path: Path) -> TimeMLDoc:
+    """One gold document, TimeML or CAT (by its root element)."""
+    return read_cat(path) if path.suffix == ".xml" and is_cat(path) else read_timeml(path)
 
 
 def _group_of(path: Path, gold_dir: Path) -> str:
@@ -377,7 +416,8 @@ def evaluate(
 
     ``rules``: loaded rules (``load_rules("en")`` if None). ``find``: a stand-in for
     ``find_mentions(text, dct)`` (tests, other resolvers); when given, ``rules`` is not used.
-    Documents are grouped by their first folder under ``gold_dir`` (TimeBank, AQUAINT).
+    Documents are grouped by their first folder under ``gold_dir`` (TimeBank, AQUAINT; MEANTIME's
+    topics). A CAT document's mentions from its unannotated tail on are left out before scoring.
     """
     gold_dir = Path(gold_dir)
     rules_seconds = 0.0
@@ -396,7 +436,7 @@ def evaluate(
     files = gold_files(gold_dir)
     if limit is not None:
         files = files[:limit]
-    docs: list[tuple[TimeMLDoc, str]] = [(read_timeml(p), _group_of(p, gold_dir)) for p in files]
+    docs: list[tuple[TimeMLDoc, str]] = [(read_gold(p), _group_of(p, gold_dir)) for p in files]
     results: list[DocResult] = []
     resolve_seconds = 0.0
     chars = 0
@@ -414,6 +454,9 @@ def evaluate(
             results.append(r)
             continue
         resolve_seconds += time.perf_counter() - t0
+        scored_end = getattr(doc, "scored_end", None)
+        if scored_end is not None:
+            mentions = [m for m in mentions if m.start < scored_end]
         results.append(score_document(doc.doc_id, doc.text, doc.timexes, mentions, group))
     report = build_report(results, str(gold_dir))
     report.rules_seconds = rules_seconds
@@ -529,12 +572,14 @@ def _score_lines(name: str, s: Scores) -> list[str]:
         f"  value    P {s.value_p:.4f}  R {s.value_r:.4f}  F1 {s.value_f1:.4f}  (accuracy {s.value_accuracy:.4f}, {s.value_correct}/{s.relaxed})",
         f"  type     P {s.type_p:.4f}  R {s.type_r:.4f}  F1 {s.type_f1:.4f}  (accuracy {s.type_accuracy:.4f}, {s.type_correct}/{s.relaxed})",
         f"  mod accuracy {s.mod_accuracy:.4f} ({s.mod_correct}/{s.relaxed}; not a TempEval-3 score)",
+        f"  anchoring {s.anchoring:.4f} ({s.anchored_correct}/{s.anchored} matched gold values that need an anchor)",
     ]
 
 
 def format_report(report: EvalReport, errors: bool = False, classes: int = 30, kinds: set[str] | None = None) -> str:
     """Scores (total, then per folder), error counts, the top error classes, and with ``errors`` every error."""
-    lines = [f"TIMEX3 evaluation of {report.gold_dir or 'gold'} (TempEval-3 definitions, micro-averaged)"]
+    lines = [f"TIMEX3 evaluation of {report.gold_dir or 'gold'} (TempEval-3 definitions, micro-averaged; "
+             "anchoring = value accuracy over matched gold DATE/TIME whose words write no year)"]
     lines += _score_lines("ALL", report.total)
     if len(report.groups) > 1:
         for name, s in report.groups.items():
