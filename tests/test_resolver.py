@@ -95,7 +95,7 @@ CASES = [
     ("2025-01-15", "The launch is set for 9 a.m. PT Friday.", "9 a.m. PT Friday", "2025-01-17T09:00-08:00", "minute"),
     ("2024-12-13", "Polls closed at 10 p.m. BST on Thursday.", "10 p.m. BST on Thursday", "2024-12-12T22:00+00:00", "minute"),
     ("2024-07-05", "Polls closed at 10 p.m. BST on Thursday.", "10 p.m. BST on Thursday", "2024-07-04T22:00+01:00", "minute"),
-    ("2025-03-03", "The deadline is 5 p.m. GMT on March 3, 2025.", "5 p.m. GMT on March 3, 2025", "2025-03-03T17:00+00:00", "minute"),
+    ("2025-03-03", "The deadline is 5 p.m. GMT on March 3, 2025.", "5 p.m. GMT on March 3, 2025", "2025-03-03T17:00Z", "minute"),
     ("2025-05-08", "The bomb exploded at 10:30 a.m. local time in Kyiv.", "10:30 a.m. local time", "2025-05-08T10:30+03:00", "minute"),
     # --- vague references and sets ---------------------------------------------------------------------
     # TimeML: a preposition is a signal, never part of the TIMEX3 ("in recent days" -> "recent days")

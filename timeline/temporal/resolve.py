@@ -480,11 +480,22 @@ def _apply_time(date_value: str, rest: str, zone: str | None) -> tuple[str, dt.d
         day, hour = day + dt.timedelta(days=1), 0
     if zone is None:
         return f"{day.isoformat()}T{hour:02d}:{minute:02d}", None
-    local = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(zone))
+    if fixed := _FIXED_OFFSET.fullmatch(zone):  # a written offset ("GMT+8"): that offset, whatever the date
+        sign = -1 if fixed[1] == "-" else 1
+        tz: dt.tzinfo = dt.timezone(sign * dt.timedelta(hours=int(fixed[2]), minutes=int(fixed[3])))
+    else:
+        tz = ZoneInfo(zone)
+    local = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+    if zone in _UTC_ZONES:  # ISO 8601 writes UTC as Z (as MEANTIME does)
+        return f"{day.isoformat()}T{hour:02d}:{minute:02d}Z", local
     offset = local.utcoffset() or dt.timedelta(0)
     sign = "-" if offset < dt.timedelta(0) else "+"
     total = abs(int(offset.total_seconds())) // 60
     return f"{day.isoformat()}T{hour:02d}:{minute:02d}{sign}{total // 60:02d}:{total % 60:02d}", local
+
+
+_FIXED_OFFSET = re.compile(r"([+-])(\d\d):(\d\d)")
+_UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "Z"})
 
 
 # Duration units -> (ISO 8601 designator, is a time unit, the next smaller unit and how many of it make one).

@@ -94,4 +94,17 @@ def _orundef(text: str, m: re.Match[str], rules: Rules) -> str:
 
 
 # The built-in filters: {group|name} with one of these names computes rather than looks up.
-BUILTINS = {"02": _pad2, "year2": _year2, "century": _century, "era": _era, "one": _one, "orundef": _orundef}
+_OFFSET = re.compile(r"([+−-])\s*(\d{1,2})(?::?(\d\d))?$")
+
+
+def _offset(text: str, m: re.Match[str], rules: Rules) -> str:
+    """A written UTC offset ("GMT +8", "UTC-05:30") as +HH:MM; empty if none."""
+    found = _OFFSET.search(text)
+    if not found:
+        return ""
+    sign = "-" if found.group(1) in "−-" else "+"
+    return f"{sign}{int(found.group(2)):02d}:{found.group(3) or '00'}"
+
+
+BUILTINS = {"02": _pad2, "year2": _year2, "century": _century, "era": _era, "one": _one, "orundef": _orundef,
+            "offset": _offset}
