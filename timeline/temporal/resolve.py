@@ -41,7 +41,9 @@ class Context:
 
 _REF = re.compile(r"^UNDEF-(REF|LAST)-(day|week|month|quarter|year|decade|century)([+-])(\d+(?:\.\d+)?|X)(@Q)?(.*)$")
 _YEARLESS = re.compile(r"^UNDEF-year(?:@([+-]\d+))?-(.+)$")
-_YEAR_QUARTER = re.compile(r"^-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]|12-31|SP|SU|FA|WI)$")  # a quarter, month, season (or its last day) of that year
+# A quarter, half, month, day or season of that year ("L": the middle day of the month's last week).
+_YEAR_QUARTER = re.compile(r"^-(?:Q[1-4]|H[12]|(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]|L))?|SP|SU|FA|WI)$")
+_LAST_WEEK = re.compile(r"^(\d{4})-(\d\d)-L")
 _WEEKDAY = re.compile(r"^UNDEF-weekday-([1-7])(.*)$")
 _WEEKDAY_LAST = re.compile(r"^UNDEF-LAST-weekday-([1-7])([<>])(.*)$")
 _QUARTER_OF_YEAR = re.compile(r"^UNDEF-quarter@(\d{4})$")
@@ -432,6 +434,9 @@ def _pick_yearless(part: str, ctx: Context) -> str | None:
         year = (None if ctx.tense_forced else _near_year(ctx.dct, month, day, MONTH_DAY_NEAR_DAYS)) \
             or pick_year(ctx.dct, month, day, ctx.tense)
         return f"{year:04d}-{month:02d}-{day:02d}"
+    if m := re.fullmatch(r"(\d\d)-L", part):  # the last week of a month: that month's year, then its day
+        month_value = _pick_yearless(m[1], ctx)
+        return month_value and month_value + "-L"
     if m := re.fullmatch(r"(\d\d)", part):
         month = int(m[1])
         # A month next to the article's month is that one whatever the tense ("in February" in January).
@@ -565,11 +570,20 @@ def resolve(value: str, timex_type: TimexType, ctx: Context, mod: str | None = N
         return _from_day(value[:-2], timex_type, ctx, mod, zone,
                          lambda day: "{:04d}-W{:02d}".format(*day.isocalendar()[:2]), None)
     if not value.startswith("UNDEF"):
-        return _finish(value, "", timex_type, mod, zone)
+        return _finish(_last_week_day(value), "", timex_type, mod, zone)
     date_value, rest = _resolve_date_part(value, ctx)
     if date_value is None:
         return None
-    return _finish(date_value, rest, timex_type, mod, zone)
+    return _finish(_last_week_day(date_value), rest, timex_type, mod, zone)
+
+
+def _last_week_day(value: str) -> str:
+    """``2012-03-L`` -> the middle day of March 2012's last seven days (2012-03-28)."""
+    if m := _LAST_WEEK.match(value):
+        year, month = int(m[1]), int(m[2])
+        if 1 <= month <= 12:
+            return f"{m[1]}-{m[2]}-{calendar.monthrange(year, month)[1] - 3:02d}" + value[m.end():]
+    return value
 
 
 def _finish(date_value: str, rest: str, timex_type: TimexType, mod: str | None, zone: str | None) -> TimeValue | None:

@@ -94,6 +94,14 @@ def _orundef(text: str, m: re.Match[str], rules: Rules) -> str:
 
 
 # The built-in filters: {group|name} with one of these names computes rather than looks up.
+def _yearref(text: str, m: re.Match[str], rules: Rules) -> str:
+    """The year of a %{yearref} match: the written year, or the article's year moved ("UNDEF-REF-year+1")."""
+    if text:
+        return rules.tables["year"].get(text) or text if "year" in rules.tables else text
+    rel = m.groupdict().get("yrel") or ""
+    return "UNDEF-REF-year" + (rules.tables["shift"].get(rel) or "+0")
+
+
 _OFFSET = re.compile(r"([+−-])\s*(\d{1,2})(?::?(\d\d))?$")
 
 
@@ -107,4 +115,4 @@ def _offset(text: str, m: re.Match[str], rules: Rules) -> str:
 
 
 BUILTINS = {"02": _pad2, "year2": _year2, "century": _century, "era": _era, "one": _one, "orundef": _orundef,
-            "offset": _offset}
+            "offset": _offset, "yearref": _yearref}
