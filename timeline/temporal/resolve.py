@@ -269,7 +269,7 @@ def pick_year(dct: dt.date, month: int, day: int, tense: Tense) -> int:
     if tense == "future":
         return dct.year if there >= here else dct.year + 1
     # present/unknown: the nearest occurrence
-    candidates = [dct.year - 1, dct.year, dct.year + 1]
+    candidates = [y for y in (dct.year - 1, dct.year, dct.year + 1) if dt.MINYEAR <= y <= dt.MAXYEAR]
     return min(candidates, key=lambda y: (abs((_safe_date(y, month, day) - dct).days), -y))
 
 
@@ -559,8 +559,22 @@ def _from_day(base: str, timex_type: TimexType, ctx: Context, mod: str | None, z
     return make_value(derive(dt.date.fromisoformat(day.value)), timex_type, mod)
 
 
+_BEYOND_YEAR_9999 = re.compile(r"-?\d{5}")
+
+
 def resolve(value: str, timex_type: TimexType, ctx: Context, mod: str | None = None, zone: str | None = None) -> TimeValue | None:
-    """Resolve one underspecified value. None when it cannot be resolved (e.g. no article date)."""
+    """Resolve one underspecified value. None when it cannot be resolved (e.g. no article date) or the result
+    cannot be written: "tomorrow" said on 9999-12-31, "yesterday" on 0001-01-01, "next year" in 9999."""
+    try:
+        resolved = _resolve(value, timex_type, ctx, mod, zone)
+    except (OverflowError, ValueError):  # the calendar ends at 0001-01-01 and 9999-12-31
+        return None
+    if resolved is not None and _BEYOND_YEAR_9999.match(resolved.value):
+        return None
+    return resolved
+
+
+def _resolve(value: str, timex_type: TimexType, ctx: Context, mod: str | None = None, zone: str | None = None) -> TimeValue | None:
     if timex_type == TimexType.DURATION or (timex_type == TimexType.SET and value.startswith("P")):
         return make_value(normalize_duration(value), timex_type, mod)
     if m := _DAY_SHIFT.search(value):  # "the day before last Tuesday": that day moved by N days
