@@ -46,6 +46,7 @@ _YEAR_QUARTER = re.compile(r"^-(?:Q[1-4]|H[12]|(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[1
 _LAST_WEEK = re.compile(r"^(\d{4})-(\d\d)-L")
 _WEEKDAY = re.compile(r"^UNDEF-weekday-([1-7])(.*)$")
 _WEEKDAY_LAST = re.compile(r"^UNDEF-LAST-weekday-([1-7])([<>])(.*)$")
+_TWO_DIGIT_YEAR = re.compile(r"^UNDEF-yy-(\d\d)(-(?:SP|SU|FA|WI|0[1-9]|1[0-2]))?$")
 _QUARTER_OF_YEAR = re.compile(r"^UNDEF-quarter@(\d{4})$")
 _HOLIDAY = re.compile(r"^UNDEF-holiday-([^@]+)(?:@(\d{4}))?$")
 _DAY_SHIFT = re.compile(r"@D([+-]\d+)$")
@@ -364,6 +365,13 @@ def _resolve_date_part(value: str, ctx: Context) -> tuple[str | None, str]:
             y, w, _ = day.isocalendar()
             return f"{y:04d}-W{w:02d}-WE", ""
         return day.isoformat(), m[2]
+    if m := _TWO_DIGIT_YEAR.match(value):
+        # "in '91": the year ending in those digits that lies within 89 years before and 10 after the article's.
+        if ctx.dct is None:
+            return None, ""
+        low = ctx.dct.year - 89
+        year = low + (int(m[1]) - low) % 100
+        return f"{year:04d}{m[2] or ''}", ""
     if m := _QUARTER_OF_YEAR.match(value):
         # "the 1988 period" in an earnings report: the quarter being reported, in that year.
         return (f"{m[1]}-Q{ctx.last_quarter[1]}" if ctx.last_quarter else m[1]), ""
