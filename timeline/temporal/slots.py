@@ -102,6 +102,24 @@ def _yearref(text: str, m: re.Match[str], rules: Rules) -> str:
     return "UNDEF-REF-year" + (rules.tables["shift"].get(rel) or "+0")
 
 
+def _yearspan(text: str, m: re.Match[str], rules: Rules) -> str:
+    """Years from a range's first year to ``text``, its end ("2012", or "12" in the first year's century).
+
+    A two-digit end up to 12 that is not the next year reads as a month ("2011-05"), and an end before the
+    start as no range: both give UNDEF, which drops the mention.
+    """
+    start = int(m.group("year"))
+    if len(text) == 2:
+        end = start - start % 100 + int(text)
+        if end <= start:
+            end += 100
+        if int(text) <= 12 and end != start + 1:
+            return "UNDEF"
+    else:
+        end = int(text)
+    return str(end - start) if end > start else "UNDEF"
+
+
 _OFFSET = re.compile(r"([+−-])\s*(\d{1,2})(?::?(\d\d))?$")
 
 
@@ -115,4 +133,5 @@ def _offset(text: str, m: re.Match[str], rules: Rules) -> str:
 
 
 BUILTINS = {"02": _pad2, "year2": _year2, "century": _century, "era": _era, "one": _one, "orundef": _orundef,
-            "offset": _offset, "yearref": _yearref}
+            "offset": _offset, "yearref": _yearref,
+            "yearspan": _yearspan}
