@@ -29,21 +29,35 @@ from pathlib import Path
 
 from timeline.errors import InputError
 from timeline.evaluation.timeml import GoldTimex, TimeMLDoc, parse_dct_value
+from timeline.lang import read_toml
 
-__all__ = ["ANNOTATED_SENTENCES", "CatDoc", "detokenize", "is_cat", "read_cat"]
+__all__ = ["ANNOTATED_SENTENCES", "CatDoc", "CatWords", "detokenize", "is_cat", "load_cat_words", "read_cat"]
 
 # MEANTIME annotates the title, the date line and the first four body sentences.
 ANNOTATED_SENTENCES = 6
 TITLE_SENTENCE = 0
 DATE_SENTENCE = 1
 
-_NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "...", "…", "''", "”", "’", "/",
-                              "'s", "'S", "’s", "n't", "’t", "'re", "'ve", "'ll", "'d", "'m", "’re", "’ve", "’ll", "’d", "’m"})
+# Punctuation written without a space before / after it; the language's clitics ("'s", "n't") come from
+# lang/<lang>/evaluation.toml ([cat]).
+_NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "...", "…", "''", "”", "’", "/"})
 _NO_SPACE_AFTER = frozenset({"(", "[", "{", "#", "``", "`", "“", "‘", "/"})
 _CURRENCY = ("$", "£", "€", "¥")  # a currency sign (or "US$") sticks to the amount after it
 _APOSTROPHE = ("'", "’")
-_CONTRACTED = frozenset({"s", "re", "ve", "ll", "d", "m", "t"})
 _QUOTE_SPELLING = {"``": '"', "''": '"', "&quot;": '"', "`": "'"}
+
+
+@dataclass(frozen=True)
+class CatWords:
+    """A language's words for joining tokens: clitics that take no space before them, contraction endings."""
+
+    clitics: frozenset[str]
+    contracted: frozenset[str]
+
+
+def load_cat_words(lang: str = "en") -> CatWords:
+    data = read_toml(lang, "evaluation.toml")["cat"]
+    return CatWords(frozenset(data["clitics"]), frozenset(w.lower() for w in data["contracted"]))
 
 
 @dataclass
@@ -54,13 +68,15 @@ class CatDoc(TimeMLDoc):
     url: str | None = None
 
 
-def detokenize(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
+def detokenize(tokens: list[str], words: CatWords | None = None) -> tuple[str, list[tuple[int, int]]]:
     """Tokens joined as written text, and each token's [start, end) in it.
 
     A straight double quote opens or closes by turns; a lone apostrophe after a word closes
     ("developers' conference"), else opens; a token ending in an apostrophe ("I'", "O'") takes the
-    next one without a space ("I'm", "O'Leary").
+    next one without a space ("I'm", "O'Leary"). ``words``: the language's clitics (English if None).
     """
+    words = words or load_cat_words()
+    no_space_before = _NO_SPACE_BEFORE | words.clitics
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -77,8 +93,8 @@ def detokenize(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
         opening_quote = token in ('"', *_APOSTROPHE) and not closing_quote
         if token == '"':
             quote_open = opening_quote
-        contraction = previous[-1:] in _APOSTROPHE and raw.lower() in _CONTRACTED  # "we' re" -> "we're"
-        space = not glue_next and not (token in _NO_SPACE_BEFORE or closing_quote or contraction)
+        contraction = previous[-1:] in _APOSTROPHE and raw.lower() in words.contracted  # "we' re" -> "we're"
+        space = not glue_next and not (token in no_space_before or closing_quote or contraction)
         if space:
             parts.append(" ")
             pos += 1
@@ -123,12 +139,13 @@ def _parse(path_or_text: str | Path) -> tuple[ET.Element, str | None, str]:
         raise InputError(source or "<string>", f"not well-formed CAT XML: {e}", line) from e
 
 
-def read_cat(path_or_text: str | Path) -> CatDoc:
-    """Parse a CAT document given as a path or as the XML text itself.
+def read_cat(path_or_text: str | Path, words: CatWords | None = None) -> CatDoc:
+    """Parse a CAT document given as a path or as the XML text itself (``words``: see ``detokenize``).
 
     Raises ``InputError`` if it is not well-formed XML or has no tokens.
     """
     root, path, where = _parse(path_or_text)
+    words = words or load_cat_words()
     tokens: list[tuple[str, int, str]] = []  # (t_id, sentence, word)
     for el in root.iter("token"):
         try:
@@ -173,7 +190,7 @@ def read_cat(path_or_text: str | Path) -> CatDoc:
         if text_parts:
             text_parts.append("\n\n")
             pos += 2
-        block_text, spans = detokenize([w for _, _, w in block_tokens])
+        block_text, spans = detokenize([w for _, _, w in block_tokens], words)
         for (tid, s, _), (a, b) in zip(block_tokens, spans):
             offset_of[tid] = (pos + a, pos + b)
             if s >= ANNOTATED_SENTENCES and scored_end is None:

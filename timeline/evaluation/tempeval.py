@@ -49,7 +49,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from timeline.models import Mention
-from timeline.evaluation.cat import is_cat, read_cat
+from timeline.evaluation.cat import CatWords, is_cat, load_cat_words, read_cat
+from timeline.lang import read_toml
 from timeline.evaluation.timeml import GoldTimex, TimeMLDoc, read_timeml
 
 __all__ = [
@@ -357,6 +358,7 @@ class EvalReport:
     rules_seconds: float = 0.0
     resolve_seconds: float = 0.0
     chars: int = 0
+    stop_words: frozenset[str] = frozenset()  # what error classes skip when naming a phrase (load_stop_words)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -392,9 +394,9 @@ def gold_files(gold_dir: Path) -> list[Path]:
     return sorted(p for p in gold_dir.rglob("*") if p.is_file() and (p.suffix == ".tml" or (p.suffix == ".xml" and is_cat(p))))
 
 
-def read_gold(path: Path) -> TimeMLDoc:
-    """One gold document, TimeML or CAT (by its root element)."""
-    return read_cat(path) if path.suffix == ".xml" and is_cat(path) else read_timeml(path)
+def read_gold(path: Path, cat_words: CatWords | None = None) -> TimeMLDoc:
+    """One gold document, TimeML or CAT (by its root element); ``cat_words``: see ``cat.detokenize``."""
+    return read_cat(path, cat_words) if path.suffix == ".xml" and is_cat(path) else read_timeml(path)
 
 
 def _group_of(path: Path, gold_dir: Path) -> str:
@@ -411,6 +413,7 @@ def evaluate(
     *,
     limit: int | None = None,
     find: FindFn | None = None,
+    lang: str = "en",
 ) -> EvalReport:
     """Run the resolver on every gold document's TEXT with its DCT and score it.
 
@@ -426,7 +429,7 @@ def evaluate(
 
         if rules is None:
             t0 = time.perf_counter()
-            rules = load_rules("en")
+            rules = load_rules(lang)
             rules_seconds = time.perf_counter() - t0
         loaded = rules
 
@@ -436,7 +439,8 @@ def evaluate(
     files = gold_files(gold_dir)
     if limit is not None:
         files = files[:limit]
-    docs: list[tuple[TimeMLDoc, str]] = [(read_gold(p), _group_of(p, gold_dir)) for p in files]
+    cat_words = load_cat_words(lang)
+    docs: list[tuple[TimeMLDoc, str]] = [(read_gold(p, cat_words), _group_of(p, gold_dir)) for p in files]
     results: list[DocResult] = []
     resolve_seconds = 0.0
     chars = 0
@@ -462,13 +466,18 @@ def evaluate(
     report.rules_seconds = rules_seconds
     report.resolve_seconds = resolve_seconds
     report.chars = chars
+    report.stop_words = load_stop_words(lang)
     return report
 
 
 # --------------------------------------------------------------------------- error classes
 
 _WORD = re.compile(r"[A-Za-z]+|\d+")
-_STOP = {"the", "a", "an", "of", "this", "that", "last", "next", "past", "about", "some", "and", "than", "more", "less", "early", "late", "mid", "ago"}
+
+
+def load_stop_words(lang: str = "en") -> frozenset[str]:
+    """The function words ``head_word`` skips (lang/<lang>/evaluation.toml, [tempeval])."""
+    return frozenset(read_toml(lang, "evaluation.toml")["tempeval"]["stop"])
 
 
 def value_shape(value: str | None) -> str:
@@ -478,14 +487,14 @@ def value_shape(value: str | None) -> str:
     return re.sub(r"\d", "9", value)
 
 
-def head_word(phrase: str | None) -> str:
+def head_word(phrase: str | None, stop: frozenset[str] = frozenset()) -> str:
     """A phrase's telling word: the last word that is not a number or a function word, lowercased."""
     if not phrase:
         return "-"
     words = _WORD.findall(phrase)
     for w in reversed(words):
         lw = w.lower()
-        if not lw.isdigit() and lw not in _STOP:
+        if not lw.isdigit() and lw not in stop:
             return lw
     return re.sub(r"\d", "9", words[-1].lower()) if words else "-"
 
@@ -534,12 +543,12 @@ def _span_relation(e: ErrorItem) -> str:
     return out
 
 
-def error_key(e: ErrorItem) -> str:
+def error_key(e: ErrorItem, stop: frozenset[str] = frozenset()) -> str:
     """The class an error belongs to, for counting (kind first)."""
     if e.kind == "missed":
-        return f"missed {e.gold_type} {value_shape(e.gold_value)} head={head_word(e.gold_text)!r}"
+        return f"missed {e.gold_type} {value_shape(e.gold_value)} head={head_word(e.gold_text, stop)!r}"
     if e.kind == "spurious":
-        return f"spurious [{e.rule}] {e.sys_type} {value_shape(e.sys_value)} head={head_word(e.sys_text)!r}"
+        return f"spurious [{e.rule}] {e.sys_type} {value_shape(e.sys_value)} head={head_word(e.sys_text, stop)!r}"
     if e.kind == "span":
         return f"span [{e.rule}] {_span_relation(e)}"
     if e.kind == "value":
@@ -555,7 +564,7 @@ def error_classes(report: EvalReport, top: int = 30) -> list[tuple[str, int, lis
     """The most frequent error classes: (key, count, up to 3 examples)."""
     groups: dict[str, list[ErrorItem]] = defaultdict(list)
     for e in report.errors:
-        groups[error_key(e)].append(e)
+        groups[error_key(e, report.stop_words)].append(e)
     ranked = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     return [(k, len(v), v[:3]) for k, v in ranked[:top]]
 
