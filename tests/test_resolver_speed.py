@@ -21,6 +21,7 @@ TEXTS = [
     "He said he'd been planning to sell the unit by year-end, as expected to close 20,000 jobs since '91.",
     "The recently announced iPhone 4 is set for November 2; it's celebrated every year on May 9 in Russia.",
     "Ünïcödé yesterday 1998_07 __May__ May-June 7,7,7,7 x" + "y" * 300 + "year today",
+    "İstanbul talks end today; İzmir votes next Friday.",  # lower-casing changes the length: the other scan
 ]
 
 
