@@ -120,6 +120,11 @@ def _yearspan(text: str, m: re.Match[str], rules: Rules) -> str:
     return str(end - start) if end > start else "UNDEF"
 
 
+def _twodigit(text: str, m: re.Match[str], rules: Rules) -> str:
+    """A two-digit year as the resolver's UNDEF-yy-NN (the year nearest the article's), or nothing."""
+    return f"UNDEF-yy-{text}" if text else ""
+
+
 _OFFSET = re.compile(r"([+−-])\s*(\d{1,2})(?::?(\d\d))?$")
 
 
@@ -134,4 +139,4 @@ def _offset(text: str, m: re.Match[str], rules: Rules) -> str:
 
 BUILTINS = {"02": _pad2, "year2": _year2, "century": _century, "era": _era, "one": _one, "orundef": _orundef,
             "offset": _offset, "yearref": _yearref,
-            "yearspan": _yearspan}
+            "yearspan": _yearspan, "twodigit": _twodigit}
