@@ -125,6 +125,14 @@ def _twodigit(text: str, m: re.Match[str], rules: Rules) -> str:
     return f"UNDEF-yy-{text}" if text else ""
 
 
+def _hourof(text: str, m: re.Match[str], rules: Rules) -> str:
+    """HH:MM of "4 in the morning": the hour in ``text``, the minute in group mi, the half of the day in
+    group dayhalf (table dayhalf: am/pm)."""
+    groups = m.groupdict()
+    hour = int(text) % 12 + (12 if rules.tables["dayhalf"].get(groups.get("dayhalf") or "") == "pm" else 0)
+    return f"{hour:02d}:{groups.get('mi') or '00'}"
+
+
 _OFFSET = re.compile(r"([+−-])\s*(\d{1,2})(?::?(\d\d))?$")
 
 
@@ -139,4 +147,4 @@ def _offset(text: str, m: re.Match[str], rules: Rules) -> str:
 
 BUILTINS = {"02": _pad2, "year2": _year2, "century": _century, "era": _era, "one": _one, "orundef": _orundef,
             "offset": _offset, "yearref": _yearref,
-            "yearspan": _yearspan, "twodigit": _twodigit}
+            "yearspan": _yearspan, "twodigit": _twodigit, "hourof": _hourof}
