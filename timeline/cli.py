@@ -316,7 +316,7 @@ def annotate(files: tuple[Path, ...], date: str, fmt: str, debug: bool) -> None:
 @handle_errors
 def eval_command(gold_dirs: tuple[Path, ...], errors: bool, kinds: str | None, classes: int, limit: int | None,
                  json_path: Path | None, debug: bool) -> None:
-    """Score the date resolver on gold corpora (TempEval-3 measures), one report per GOLD.
+    """Score the date resolver on gold corpora (TempEval-3 measures): GOLD... is one or more sets, one report each.
 
     Each GOLD is a folder (searched recursively) or a file: TimeML .tml files (TempEval-3 TBAQ),
     whose CREATION_TIME is the article date, or CAT .xml files (MEANTIME), whose creation-time
