@@ -303,34 +303,51 @@ def annotate(files: tuple[Path, ...], date: str, fmt: str, debug: bool) -> None:
 
 
 @main.command(name="eval")
-@click.argument("gold_dir", type=click.Path(exists=True, path_type=Path))
+@click.argument("gold_dirs", metavar="GOLD...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--errors", is_flag=True, help="List every error (missed, spurious, wrong span, wrong value, wrong type).")
 @click.option("--kinds", default=None, metavar="KIND,...",
               help="With --errors: only these kinds, comma-separated (missed, spurious, span, value, type, crash).")
 @click.option("--classes", type=click.IntRange(min=0), default=30, show_default=True,
               help="How many of the most frequent error classes to list (0: none).")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only score the first N documents.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only score the first N documents of each set.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the scores as JSON to this file.")
+              help="Also write the scores as JSON to this file (a list, one object per set).")
 @click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
 @handle_errors
-def eval_command(gold_dir: Path, errors: bool, kinds: str | None, classes: int, limit: int | None,
+def eval_command(gold_dirs: tuple[Path, ...], errors: bool, kinds: str | None, classes: int, limit: int | None,
                  json_path: Path | None, debug: bool) -> None:
-    """Score the date resolver on gold TimeML files (TempEval-3 measures).
+    """Score the date resolver on gold corpora (TempEval-3 measures): GOLD... is one or more sets, one report each.
 
-    GOLD_DIR holds .tml files (searched recursively); each file's CREATION_TIME is its article
-    date. Prints strict and relaxed span precision/recall/F1, value F1 and type F1, per folder,
-    and the most frequent error classes.
+    Each GOLD is a folder (searched recursively) or a file: TimeML .tml files (TempEval-3 TBAQ),
+    whose CREATION_TIME is the article date, or CAT .xml files (MEANTIME), whose creation-time
+    TIMEX3 is the article date and whose unannotated tail is not scored. Prints strict and relaxed
+    span precision/recall/F1, value F1, type F1 and anchoring (value accuracy of the matched gold
+    dates that need an anchor), for the set and per first-level folder (TimeBank, AQUAINT; MEANTIME
+    topics), and the most frequent error classes. Example:
+
+        timeline eval CORPUS/tbaq CORPUS/meantime
     """
     import json
+    import time
 
     from timeline.evaluation.tempeval import evaluate, format_report
+    from timeline.temporal import load_rules
 
-    report = evaluate(gold_dir, limit=limit)
+    started = time.perf_counter()
+    rules = load_rules("en")
+    load_seconds = time.perf_counter() - started
     chosen = set(kinds.split(",")) if kinds else None
-    click.echo(format_report(report, errors=errors, classes=classes, kinds=chosen))
+    reports = []
+    for i, gold_dir in enumerate(gold_dirs):
+        report = evaluate(gold_dir, rules, limit=limit)
+        report.rules_seconds = load_seconds  # loaded once for all the sets
+        reports.append(report)
+        if i:
+            click.echo("")
+        click.echo(format_report(report, errors=errors, classes=classes, kinds=chosen))
     if json_path is not None:
-        json_path.write_text(json.dumps(report.as_dict(), indent=2) + "\n", encoding="utf-8")
+        data = [r.as_dict() for r in reports]
+        json_path.write_text(json.dumps(data[0] if len(data) == 1 else data, indent=2) + "\n", encoding="utf-8")
 
 
 @main.command(name="eval-timeline")
