@@ -117,7 +117,7 @@ def test_one_clause_dated_by_a_day_and_a_time_is_one_entry(tmp_path, resources):
         ("a", "2009-12-16", "Boeing's newest aircraft, the 787, made its first test flight Tuesday in Everett, "
                             "Washington at 18:00 UTC."),
     ], resources)
-    assert [(e.when.value, len(e.sources)) for e in entries] == [("2009-12-15T18:00", 2)]
+    assert [(e.when.value, len(e.sources)) for e in entries] == [("2009-12-15T18:00Z", 2)]
 
 
 def test_an_article_s_distinct_facts_of_one_day_stay_apart_though_they_name_one_company(tmp_path, resources):
