@@ -162,11 +162,16 @@ def main() -> None:
               help="Give an article's publication date yourself (overrides its header). Repeat for several files.")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder with your own copy of the HTML templates (timeline.html.j2 ...), used before the built-in ones.")
-@click.option("--title", default=None, help="Title of the timeline (default: from the places the articles name most).")
+@click.option("--title", default=None,
+              help="Title of the timeline (default: the person or organization the headlines name most).")
 @click.option("--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
               help="Keep only entries reported by at least this many articles.")
 @click.option("--top", type=click.IntRange(min=1), default=None,
-              help="Keep only the K most important entries (most sources first), still in time order.")
+              help="Keep only the K most important entries, still in time order: those reported by more articles, "
+                   "told in headlines and first sentences, and about the names the batch is about.")
+@click.option("--about", default=None, metavar="NAME",
+              help="Keep only the entries that involve NAME (a person or organization), written in full or in a "
+                   "short form the articles use: --about \"General Motors\" also keeps \"GM\", not \"Motors\".")
 @click.option("--coarse", type=click.Choice(["span", "first-day", "skip"]), default="span", show_default=True,
               help="Calendar entries known only to the week, month or year: an all-day span over the whole "
                    "period, an all-day event on its first day, or left out of the .ics.")
@@ -180,7 +185,7 @@ def main() -> None:
 @click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
 @handle_errors
 def build(paths: tuple[str, ...], out_dir: Path, formats: str, dates: tuple[str, ...], templates_dir: Path | None,
-          title: str | None, min_sources: int, top: int | None, coarse: str, feed_url: str | None,
+          title: str | None, min_sources: int, top: int | None, about: str | None, coarse: str, feed_url: str | None,
           fetch_pages: bool, strict: bool, debug: bool) -> None:
     """Build the timeline from article files or folders (default: seeds/) into dist/.
 
@@ -217,7 +222,7 @@ def build(paths: tuple[str, ...], out_dir: Path, formats: str, dates: tuple[str,
     if feed_url is not None and not feed_url.startswith(("https://", "http://")):
         raise UserError(f"--feed-url {feed_url!r}: give the full address, starting with https://")
     if str(out_dir) == "-":
-        _build_to_stdout(inputs, chosen, user_dates, templates_dir, title, min_sources, top, coarse, feed_url,
+        _build_to_stdout(inputs, chosen, user_dates, templates_dir, title, min_sources, top, about, coarse, feed_url,
                          fetch_pages)
         return
     if out_dir.exists() and not out_dir.is_dir():
@@ -225,7 +230,7 @@ def build(paths: tuple[str, ...], out_dir: Path, formats: str, dates: tuple[str,
     _require_some_input(inputs)
     with _cycle_collector_paused():
         timeline, written = run_build(inputs, out_dir, chosen, user_dates, templates_dir, title=title,
-                                      min_sources=min_sources, top=top, coarse=coarse, feed_url=feed_url,
+                                      min_sources=min_sources, top=top, about=about, coarse=coarse, feed_url=feed_url,
                                       source_date_epoch=_source_date_epoch(), fetch_pages=fetch_pages)
     for m in timeline.manifest:
         if message := _manifest_message(m):
@@ -250,8 +255,8 @@ def _require_some_input(paths: list[Path | str]) -> None:
 
 
 def _build_to_stdout(paths: list[Path | str], formats: list[str], user_dates: dict[str, dt.date],
-                     templates_dir: Path | None, title: str | None, min_sources: int, top: int | None, coarse: str,
-                     feed_url: str | None, fetch_pages: bool = False) -> None:
+                     templates_dir: Path | None, title: str | None, min_sources: int, top: int | None,
+                     about: str | None, coarse: str, feed_url: str | None, fetch_pages: bool = False) -> None:
     """-o -: one format, written to standard output (messages still go to stderr)."""
     from timeline.export import FILES
     from timeline.pipeline import render
@@ -261,8 +266,8 @@ def _build_to_stdout(paths: list[Path | str], formats: list[str], user_dates: di
         raise UserError("-o - writes one output to standard output: choose it with --format (ics, json, html, timelinejs, csv or md)")
     with _cycle_collector_paused():
         timeline, rendered = render(list(paths), formats, user_dates, templates_dir, title=title, min_sources=min_sources,
-                                    top=top, coarse=coarse, feed_url=feed_url, source_date_epoch=_source_date_epoch(),
-                                    fetch_pages=fetch_pages)
+                                    top=top, about=about, coarse=coarse, feed_url=feed_url,
+                                    source_date_epoch=_source_date_epoch(), fetch_pages=fetch_pages)
     for m in timeline.manifest:
         if message := _manifest_message(m):
             click.echo(f"warning: {message}", err=True)
