@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from timeline.gazetteer import Gazetteer
 from timeline.lang import read_toml
-from timeline.models import Article, Event, EventStatus, Mention, Precision, TimeValue, TimexType
+from timeline.models import (PRECISION_RANK, Article, DateBasis, DateSource, Event, EventStatus, Mention, Precision,
+                             TimeValue, TimexType)
 from timeline.temporal.compile import Rules, Table, word_set_regex
 from timeline.temporal.context import SentenceIndex, in_quotation, sentence_spans
 
@@ -35,6 +36,22 @@ class Stemmer:
     y_suffixes: frozenset[str]
     keep_endings: tuple[str, ...]
     possessives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NotEvent:
+    """A check that a date phrase dates no happening of its sentence (events_en.toml [[not_event]])."""
+
+    kind: str
+    before: re.Pattern[str] | None = None  # matched against the sentence up to the phrase (anchored with $)
+    after: re.Pattern[str] | None = None  # matched from the end of the phrase on
+    phrase: re.Pattern[str] | None = None  # matched against the whole phrase
+    with_other_date: bool = False  # only when another date of the sentence dates a happening
+
+    def applies(self, text: str, sentence: tuple[int, int], mention: Mention) -> bool:
+        return ((self.phrase is None or self.phrase.fullmatch(mention.text) is not None)
+                and (self.before is None or self.before.search(text, sentence[0], mention.start) is not None)
+                and (self.after is None or self.after.match(text, mention.end, sentence[1]) is not None))
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,8 @@ class EventRules:
     not_actors: frozenset[str] = frozenset()
     happening_name: re.Pattern[str] | None = None  # a run naming a war or a holiday ("World War II")
     organization_tail: re.Pattern[str] | None = None  # the rest of an organization's name after a place
+    not_events: tuple[NotEvent, ...] = ()
+    within_period: frozenset[str] = frozenset()  # "earlier this year": a happening inside the current period
 
 
 def _words_alt(words: list[str]) -> str:
@@ -103,7 +122,41 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         not_actors=frozenset(data.get("not_actors", [])),
         happening_name=_ending_with(data.get("happening_heads", [])),
         organization_tail=_tail_ending_with(data.get("organization_heads", [])),
+        not_events=tuple(_not_event(raw) for raw in data.get("not_event", [])),
+        within_period=frozenset(w.lower() for w in data.get("within_period", [])),
     )
+
+
+def _not_event(raw: dict) -> NotEvent:
+    def pattern(key: str) -> re.Pattern[str] | None:
+        return re.compile(raw[key], re.IGNORECASE) if key in raw else None
+    return NotEvent(kind=raw["kind"], before=pattern("before"), after=pattern("after"), phrase=pattern("phrase"),
+                    with_other_date=bool(raw.get("with_other_date", False)))
+
+
+def quoted(text: str, sentence: tuple[int, int], mention: Mention) -> bool:
+    """Inside a direct quotation, also one opened in an earlier sentence of the paragraph ("... said, "Today is
+    a great day. ... today is Boeing's day."")."""
+    if mention.quoted:
+        return True
+    before = text[text.rfind("\n", 0, sentence[0]) + 1:mention.start]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def not_event_kind(text: str, sentence: tuple[int, int], mention: Mention, er: EventRules,
+                   other_dates: bool = True) -> str | None:
+    """The kind of the first check saying that ``mention`` dates no happening of its sentence, if any.
+
+    ``other_dates``: whether another date phrase of the sentence dates a happening (for checks that need one)."""
+    if mention.event_when is not None and mention.event_when.precision is not None and \
+            PRECISION_RANK[mention.event_when.precision] <= PRECISION_RANK[Precision.YEAR]:
+        return "offset"  # "three years after it was first due": a rough offset counted back from the article's date
+    if mention.anchor == "previous" and quoted(text, sentence, mention):
+        return "quoted-offset"  # "'just one year after launching the iPhone', he said": relative to the speaker's now
+    for check in er.not_events:
+        if (other_dates or not check.with_other_date) and check.applies(text, sentence, mention):
+            return check.kind
+    return None
 
 
 def _ending_with(heads: list[str]) -> re.Pattern[str] | None:
@@ -262,18 +315,21 @@ def _status(clause_text: str, mention: Mention, rules: EventRules) -> EventStatu
     return EventStatus.HAPPENED
 
 
-def _is_background(mention: Mention, when: TimeValue, article: Article) -> bool:
+def _is_background(mention: Mention, when: TimeValue, article: Article, sentence: tuple[int, int],
+                   within: frozenset[str] = frozenset()) -> bool:
     """Dates that frame rather than date a happening: "now", "today" in a quote, "this year"."""
     if when.value.startswith("XXXX-") and when.type != TimexType.SET:
         return False  # "Victory Day is celebrated on May 9": kept as recurring context
     if mention.kind == "deictic" or when.start is None:
         return True
-    if mention.quoted and mention.kind == "today":
+    if mention.kind == "today" and quoted(article.text, sentence, mention):
         return True
     if article.date is None or mention.anchor != "dct" or when.end is None:
         return False
     if when.precision == Precision.YEAR and when.value == f"{article.date.year:04d}":
-        return True  # "This year marks the 80th anniversary"
+        # "This year marks the 80th anniversary"; but "earlier this year, Apple opened a data center" happened in it
+        first = mention.text.split()[0].lower() if mention.text.split() else ""
+        return first not in within
     # "Their diplomacy this week comes at a pivotal moment": the current week or month, in the present
     # tense, frames the article rather than dates a happening
     current = when.start <= article.date < when.end
@@ -291,26 +347,25 @@ def _participial_main_clause(text: str, sentence: tuple[int, int], mention: Ment
 
 
 def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: EventRules) -> list[Event]:
-    """One event per (clause, date): title, quote (the sentence), status, places and matching terms."""
+    """One event per (clause, date): title, quote (the sentence), status, places and matching terms; plus the
+    article's main event (its headline and lead sentence), at the publication date when no phrase dates it."""
     text = article.text
     sentences = SentenceIndex(sentence_spans(text, article.body_start, rules.language))
     events: list[Event] = []
     seen: set[tuple[int, int, str]] = set()
     known = _names_inside_sentences(text, er)
+    dating = _dating_mentions(article, mentions, sentences, er)
     # a recurring date in a sentence that also dates something is tied to that date, not context
-    dated_sentences = {sentences.at(m.start) for m in mentions if (m.event_when or m.timex).start is not None
-                       and not _is_background(m, m.event_when or m.timex, article)}
-    for mention in mentions:
+    dated_sentences = {sentences.at(m.start) for m in dating if (m.event_when or m.timex).start is not None}
+    for mention in dating:
         when = mention.event_when or mention.timex
-        if _is_background(mention, when, article):
-            continue
         sentence = sentences.at(mention.start)
         if when.start is None and sentence in dated_sentences:
             continue
         if mention.event_when is not None:
             clauses = [clause_after(text, sentence, _skip_word(text, mention.end), er)]
         else:
-            cuts = tuple(m.end for m in mentions if m is not mention and sentence[0] <= m.start < sentence[1]
+            cuts = tuple(m.end for m in dating if m is not mention and sentence[0] <= m.start < sentence[1]
                          and (m.timex.start or m.event_when))
             clauses = [clause_around(text, sentence, mention.start, mention.end, er, cuts)]
             main = _participial_main_clause(text, sentence, mention, er)
@@ -327,7 +382,147 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
             seen.add(key)
             events.append(_event(article, mention, when, sentence, clause, er, sentences.before(mention.start),
                                  rules.tables.get("holiday"), known))
-    return events
+    return _with_main_event(article, events, sentences, er, rules.tables.get("holiday"), known)
+
+
+def _dating_mentions(article: Article, mentions: list[Mention], sentences: SentenceIndex, er: EventRules) -> list[Mention]:
+    """The mentions that date a happening: not background ("now", "this year"), not a comparison baseline, a
+    hope, a forecast or a name (events_en.toml [[not_event]])."""
+    text = article.text
+    candidates = [m for m in mentions
+                  if not _is_background(m, m.event_when or m.timex, article, sentences.at(m.start), er.within_period)]
+    plain = [m for m in candidates if not_event_kind(text, sentences.at(m.start), m, er, other_dates=False) is None]
+    # dates that pass even the checks that need another date: they date the sentence's own happening
+    strong = {sentences.at(m.start) for m in plain if (m.event_when or m.timex).start is not None
+              and not_event_kind(text, sentences.at(m.start), m, er) is None}
+    kept = [m for m in plain if sentences.at(m.start) not in strong
+            or not_event_kind(text, sentences.at(m.start), m, er) is None]
+    return kept
+
+
+LEAD_SENTENCES = 3  # the headline's lead sentence is one of the article's first sentences
+LEAD_MIN_WORDS = 6  # shorter lines are datelines, bylines or captions
+RECENT_DAYS = 45  # a lead sentence's date this close before publication dates the article's main event
+NEXT_DAY_DAYS = 7  # a day named by the sentence after an undated lead, this close before publication, dates it
+
+
+def _with_main_event(article: Article, events: list[Event], sentences: SentenceIndex, er: EventRules,
+                     occasions: Table | None, known: frozenset[str]) -> list[Event]:
+    """Mark the article's main event: what its headline and lead sentence report.
+
+    A date of the lead sentence that falls shortly before publication ("today", "on Tuesday", "last
+    week") dates it; otherwise (no date phrase, or only an older one: "begun two years ago") it is a new
+    event at the publication date. Its title is the article's headline, when there is one."""
+    if article.date is None:
+        return events
+    lead = _lead_sentence(article, sentences, er)
+    if lead is None:
+        return events
+    headline = _headline_title(article.title)
+    wanted = set(content_terms(article.title or "", er))
+    recent = [i for i, e in enumerate(events) if (e.quote_start, e.quote_end) == lead and _recent(e.when, article.date)]
+    if recent:
+        best = max(recent, key=lambda i: (len(wanted.intersection(events[i].terms)), -i))
+        update: dict[str, object] = {"headline": True}
+        if headline:
+            update["title"] = headline
+        return [e.model_copy(update=update) if i == best else e for i, e in enumerate(events)]
+    return [*events, _publication_event(article, lead, er, headline, occasions, known, _next_day(article, events, sentences, lead))]
+
+
+def _next_day(article: Article, events: list[Event], sentences: SentenceIndex, lead: tuple[int, int]) -> Event | None:
+    """The one event of the sentence after an undated lead, when it is dated to a day of the week before
+    publication: the day the text makes clear ("Boeing have unveiled their new 787 Dreamliner. Sunday was chosen
+    as its date matches ..."; "... has made its maiden flight. The take-off, at 08:30 UTC, was normal")."""
+    index = sentences.spans.index(lead)
+    if index + 1 >= len(sentences.spans) or article.date is None:
+        return None
+    after = sentences.spans[index + 1]
+    there = [e for e in events if (e.quote_start, e.quote_end) == after]
+    if len({e.mention.start for e in there}) != 1:
+        return None
+    when = there[0].when
+    fine = when.precision is not None and PRECISION_RANK[when.precision] >= PRECISION_RANK[Precision.DAY]
+    near = when.start is not None and article.date - dt.timedelta(days=NEXT_DAY_DAYS) <= when.start <= article.date
+    return there[0] if fine and near else None
+
+
+def _lead_sentence(article: Article, sentences: SentenceIndex, er: EventRules) -> tuple[int, int] | None:
+    """The first sentence of the body (not a dateline, byline or caption), unless it shares no word with the
+    headline and one of the next few does ("The iPhone only made its appearance as a prototype." before the
+    sentence about Cisco's lawsuit)."""
+    text = article.text
+    first = [s for s in sentences.spans if len(text[s[0]:s[1]].split()) >= LEAD_MIN_WORDS
+             and any(c.islower() for c in text[s[0]:s[1]])][:LEAD_SENTENCES]
+    if not first:
+        return None
+    wanted = set(content_terms(article.title or "", er))
+    shared = [len(wanted.intersection(content_terms(text[s[0]:s[1]], er))) for s in first]
+    if shared[0] or not any(shared):
+        return first[0]
+    return first[shared.index(max(shared))]
+
+
+def _recent(when: TimeValue, published: dt.date) -> bool:
+    """A day, week, month or quarter that began by the publication date and ended at most RECENT_DAYS before it."""
+    return (when.start is not None and when.end is not None and when.precision is not None
+            and PRECISION_RANK[when.precision] >= PRECISION_RANK[Precision.QUARTER]
+            and when.start <= published and when.end > published - dt.timedelta(days=RECENT_DAYS))
+
+
+def _headline_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    words = _STRAY.sub("", " ".join(title.split())).split()
+    if not words:
+        return None
+    return " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
+
+
+def _publication_event(article: Article, lead: tuple[int, int], er: EventRules, headline: str | None,
+                       occasions: Table | None, known: frozenset[str], dated: Event | None = None) -> Event:
+    """The main event of an article whose lead sentence has no recent date: at the day ``dated`` gives, else at
+    the publication date, quoting the lead sentence. Then its date phrase is empty (at the start of the quote):
+    no words of the text date it."""
+    text = article.text
+    day = article.date
+    assert day is not None
+    when = TimeValue(value=day.isoformat(), type=TimexType.DATE, precision=Precision.DAY, start=day,
+                     end=day + dt.timedelta(days=1), edtf=day.isoformat())
+    mention = Mention(start=lead[0], end=lead[0], text="", timex=when, rule="", anchor="dct", tense="past")
+    basis = DateBasis.INFERRED if article.date_source == DateSource.INFERRED else DateBasis.PUBLICATION_DEFAULT
+    quote = lead
+    if dated is not None:  # the quote takes in the sentence whose phrase dates it
+        when, mention, basis = dated.when, dated.mention, dated.dated_by
+        quote = (lead[0], dated.quote_end)
+    clause = clause_around(text, lead, lead[0], lead[0], er)
+    sentence_text = text[quote[0]:quote[1]]
+    return Event(
+        article_id=article.id,
+        when=when,
+        mention=mention,
+        title=headline or make_title(text, clause, None, er),
+        quote=sentence_text,
+        quote_start=quote[0],
+        quote_end=quote[1],
+        status=EventStatus.REPORTED if er.reported.search(sentence_text) else EventStatus.HAPPENED,
+        places=_places(text, lead, er),
+        terms=sorted(set(content_terms(text[clause[0]:clause[1]] + " " + (article.title or ""), er))),
+        context=sorted(set(content_terms(sentence_text, er))),
+        names=_names(text, clause, lead[0], er),
+        actors=_actors(text, lead, er, occasions, known),
+        dated_by=basis,
+        headline=True,
+    )
+
+
+def date_basis(mention: Mention, article: Article) -> DateBasis:
+    """How the mention's date was found: stated, counted from the article's date or from another event."""
+    if mention.event_when is not None or mention.anchor == "previous":
+        return DateBasis.EVENT
+    if mention.anchor == "dct":
+        return DateBasis.INFERRED if article.date_source == DateSource.INFERRED else DateBasis.PUBLICATION
+    return DateBasis.ABSOLUTE
 
 
 def _skip_word(text: str, pos: int) -> int:
@@ -361,6 +556,7 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
         context=sorted(set(content_terms(around, er))),
         names=_names(text, clause, sentence[0], er),
         actors=_actors(text, sentence, er, occasions, known),
+        dated_by=date_basis(mention, article),
     )
 
 

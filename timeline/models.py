@@ -163,6 +163,16 @@ class EventStatus(StrEnum):
     RECURRING = "recurring"
 
 
+class DateBasis(StrEnum):
+    """How an event's date was found, from the surest to the least sure."""
+
+    ABSOLUTE = "absolute"  # the phrase states the date itself: "on May 9, 2025", "in 2003"
+    PUBLICATION = "relative-to-publication"  # counted from the article's date: "today", "on Tuesday", "last month"
+    EVENT = "relative-to-event"  # counted from another happening: "a day later", "two days before the launch"
+    PUBLICATION_DEFAULT = "publication-date"  # no date phrase: the article's main event, dated by its publication
+    INFERRED = "inferred-article-date"  # counted from (or defaulted to) an article date inferred from the batch
+
+
 class Event(_Model):
     """A dated happening extracted from one article."""
 
@@ -179,6 +189,14 @@ class Event(_Model):
     context: list[str] = Field(default_factory=list, description="content words and names of the sentence and the one before it")
     names: list[str] = Field(default_factory=list, description="name tokens of the clause used for matching (Xi, Putin, Red Square)")
     actors: list[str] = Field(default_factory=list, description="people and organizations named in the sentence, as written")
+    dated_by: DateBasis = Field(
+        default=DateBasis.ABSOLUTE,
+        description="how the date was found: 'absolute' (the phrase states it), 'relative-to-publication' ('today', "
+                    "'on Tuesday'), 'relative-to-event' ('a day later'), 'publication-date' (no date phrase: the article's "
+                    "main event at its publication date), 'inferred-article-date' (relative to, or defaulted to, an article "
+                    "date inferred from the batch)",
+    )
+    headline: bool = Field(default=False, description="the article's main event: what its headline and lead sentence report")
 
 
 class SourceCopy(_Model):

@@ -1,0 +1,85 @@
+"""The event step: which dates give entries, and each article's main event."""
+
+import datetime as dt
+
+import pytest
+
+from timeline.events import extract_events
+from timeline.lang import read_toml
+from timeline.models import Article, DateBasis, DateSource
+from timeline.resources import load_resources
+from timeline.temporal import find_mentions
+
+RESOURCES = load_resources("en")
+RULES = RESOURCES.rules
+DAY = dt.date(2008, 10, 6)
+
+
+def _events(text: str, date: dt.date | None = DAY, title: str | None = None, **extra):
+    article = Article(id="a", path="a.md", text=text, date=date, title=title, **extra)
+    mentions = find_mentions(text, date, RULES, 0)
+    return mentions, extract_events(article, mentions, RULES, RESOURCES.events)
+
+
+def _checks():
+    data = read_toml("en", "events.toml")
+    for check in data["not_event"]:
+        for sentence, phrase in check.get("examples", []):
+            yield pytest.param(sentence, phrase, False, id=f"{check['kind']}: not {phrase!r}")
+        for sentence, phrase in check.get("keeps", []):
+            yield pytest.param(sentence, phrase, True, id=f"{check['kind']}: keeps {phrase!r}")
+
+
+@pytest.mark.parametrize(("sentence", "phrase", "kept"), list(_checks()))
+def test_not_event_examples(sentence, phrase, kept):
+    mentions, events = _events(sentence)
+    assert phrase in [m.text for m in mentions], f"the resolver no longer finds {phrase!r}: fix the example"
+    assert (phrase in [e.mention.text for e in events]) == kept
+
+
+def test_lead_sentence_without_a_date_is_the_main_event_at_the_publication_date():
+    text = ("---\ntitle: \"Airbus wins Qatar Airways order worth $15bn\"\ndate: 2005-06-13\n---\n\n"
+            "European aircraft manufacturer, Airbus, has won an order from Qatar Airways for up to 60 jets. "
+            "In 2004, Airbus sold more planes than Boeing for the first time ever.")
+    body = text.index("European")
+    article = Article(id="a", path="a.md", text=text, body_start=body, date=dt.date(2005, 6, 13),
+                      title="Airbus wins Qatar Airways order worth $15bn", date_source=DateSource.FRONT_MATTER)
+    mentions = find_mentions(text, article.date, RULES, body)
+    [main] = [e for e in extract_events(article, mentions, RULES, RESOURCES.events) if e.headline]
+    assert main.when.value == "2005-06-13" and main.dated_by == DateBasis.PUBLICATION_DEFAULT
+    assert main.title == "Airbus wins Qatar Airways order worth $15bn"
+    assert text[main.quote_start:main.quote_end] == main.quote and main.quote.startswith("European")
+    assert main.mention.text == "" and main.mention.start == main.quote_start
+
+
+def test_a_recent_date_of_the_lead_sentence_dates_the_main_event():
+    mentions, events = _events("Apple Computer today unveiled its latest addition to the iPod line, the iPod nano.",
+                               title="Apple unveils iPod nano")
+    [main] = [e for e in events if e.headline]
+    assert main.mention.text == "today" and main.dated_by == DateBasis.PUBLICATION
+    assert main.title == "Apple unveils iPod nano"
+    assert len(events) == 1
+
+
+def test_an_old_date_of_the_lead_sentence_leaves_the_main_event_at_the_publication_date():
+    _, events = _events("Boeing has announced that development of a replacement for the 737, begun two years ago, "
+                        "has been pushed back several years.", title="Boeing pushes back 737 replacement")
+    [main] = [e for e in events if e.headline]
+    assert main.when.value == "2008-10-06" and main.dated_by == DateBasis.PUBLICATION_DEFAULT
+    assert [e.when.value for e in events if not e.headline] == ["2006"]
+
+
+def test_no_main_event_without_a_publication_date():
+    _, events = _events("Airbus has won an order from Qatar Airways for up to 60 jets.", date=None)
+    assert events == []
+
+
+def test_dates_say_how_they_were_found():
+    _, events = _events("The plant opened on May 9, 2005. It closed last month. A day later, workers left.")
+    assert {e.mention.text: e.dated_by for e in events if not e.headline} == {
+        "May 9, 2005": DateBasis.ABSOLUTE, "last month": DateBasis.PUBLICATION, "A day later": DateBasis.EVENT}
+
+
+def test_a_happening_earlier_in_the_current_year_is_an_event_but_the_year_itself_frames():
+    _, events = _events("Earlier this year, Apple opened a data center in North Carolina. This year marks its 30th year.")
+    assert [e.mention.text for e in events if not e.headline] == ["Earlier this year"]
