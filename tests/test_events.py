@@ -83,3 +83,35 @@ def test_dates_say_how_they_were_found():
 def test_a_happening_earlier_in_the_current_year_is_an_event_but_the_year_itself_frames():
     _, events = _events("Earlier this year, Apple opened a data center in North Carolina. This year marks its 30th year.")
     assert [e.mention.text for e in events if not e.headline] == ["Earlier this year"]
+
+
+def _titles(text: str, date: dt.date = dt.date(2007, 3, 19)) -> dict[str, str]:
+    _, events = _events(text, date=date)
+    return {e.mention.text: e.title for e in events}
+
+
+@pytest.mark.parametrize(("text", "phrase", "title"), [
+    # a number's comma or a parenthesis is no clause boundary
+    ("Union officials said nearly 14,000 employees at four French sites stopped work on Wednesday.", "Wednesday",
+     "Union officials said nearly 14,000 employees at four French sites stopped work"),
+    ("Senator John McCain (R-AZ) entered them into the record during a speech last week.", "last week",
+     "John McCain (R-AZ) entered them into the record during a speech"),
+    # a clause opened by a verb takes the sentence's subject, not the appositive before it
+    ("Deliveries to Singapore Airlines, its launch customer, are not due until October.", "October",
+     "Deliveries to Singapore Airlines are not due"),
+    ("Singapore Airlines, which will be the first company to fly it, in July 2006, opened a site.", "July 2006",
+     "Singapore Airlines will be the first company to fly it"),
+    # a pronoun subject says who it stands for
+    ("Steve Jobs resigned on Wednesday. Jobs was ill. He fought cancer in 2004 and took six months off in early 2009.",
+     "early 2009", "Jobs took six months off"),
+    ("The Boeing 787 is a mid-sized airliner. It will enter service in 2008.", "2008", "The Boeing 787 will enter service"),
+    # two dates of one phrase leave the title together; a date that is the subject stays
+    ("Jobs made an appearance in March and June to unveil the iPad 2.", "March", "Jobs made an appearance"),
+    ("Monday's email announcement marked the third time that Jobs took leave.", "Monday",
+     "Monday's email announcement marked the third time that Jobs took leave"),
+    # what was said or told, not only who said it
+    ("Apple Inc. announced Friday that it will give owners a free case.", "Friday",
+     "Apple Inc. announced that it will give owners a free case"),
+])
+def test_titles_say_who_did_what(text, phrase, title):
+    assert _titles(text)[phrase] == title

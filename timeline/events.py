@@ -18,8 +18,16 @@ from timeline.temporal.compile import Rules, Table, word_set_regex
 from timeline.temporal.context import SentenceIndex, in_quotation, sentence_spans
 
 TITLE_WORDS = 14
+SUBJECT_WORDS = 10  # a subject taken from the start of the sentence is at most this long
+REPORT_WORDS = 8  # a clause this short before "that ..." is a report whose title says what was reported
+PRONOUN_SENTENCES = 2  # a pronoun stands for a name of its sentence or of the sentences this far before
+PRONOUN_SUBJECT_WORDS = 6  # "It" stands for the previous sentence's subject when it is at most this long
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
-_BOUNDARY_PUNCT = re.compile(r"[,;:()\[\]]|\s[—–-]\s|—|–")
+# A comma inside a number ("14,000") or a spaced hyphen inside a name ("Wal - Mart") is no boundary; a parenthesis
+# is none either (a clause inside one is bounded by it: see clause_around).
+_BOUNDARY_PUNCT = re.compile(r"(?<!\d),|,(?!\d)|[;:]|\s[—–-]\s|—|–")
+_SPACED_NAME = re.compile(r"(?<![\w'’])[A-Z]\w*\s-\s[A-Z]")
+_PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _SEGMENT_LEAD = re.compile(r"[\s,;:”\"]*")
 _NAME = re.compile(r"(?<![\w'’])[A-Z][\w’'.-]*[\w]")
 _MID_NAME = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][\w’'.-]*[\w]")
@@ -80,6 +88,19 @@ class EventRules:
     happening_name: re.Pattern[str] | None = None  # a run naming a war or a holiday ("World War II")
     organization_tail: re.Pattern[str] | None = None  # the rest of an organization's name after a place
     not_events: tuple[NotEvent, ...] = ()
+    verb_start: re.Pattern[str] | None = None  # a clause opened by a verb (after a relative pronoun or "and")
+    relative_start: re.Pattern[str] | None = None
+    complementizer_start: re.Pattern[str] | None = None
+    complementizer_word: re.Pattern[str] | None = None
+    coordinated_verb: re.Pattern[str] | None = None  # " and took": a second verb of the same subject
+    np_link: re.Pattern[str] | None = None  # "version [of] the 777": joins a noun phrase to the one it names
+    joiner_only: re.Pattern[str] | None = None  # the words between two dates cut out of a title ("March [and] June")
+    verb_word: re.Pattern[str] | None = None  # a finite verb anywhere
+    subject_pronoun: re.Pattern[str] | None = None  # a sentence opened by "He", "It" ...
+    person_pronoun: re.Pattern[str] | None = None  # a title opened by "He"/"She"
+    thing_pronoun: re.Pattern[str] | None = None  # a title opened by "It"
+    company_noun: re.Pattern[str] | None = None  # a title opened by "The company"
+    expletive: re.Pattern[str] | None = None  # "It is unclear whether": an "it" that stands for nothing
     within_period: frozenset[str] = frozenset()  # "earlier this year": a happening inside the current period
 
 
@@ -123,6 +144,24 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         happening_name=_ending_with(data.get("happening_heads", [])),
         organization_tail=_tail_ending_with(data.get("organization_heads", [])),
         not_events=tuple(_not_event(raw) for raw in data.get("not_event", [])),
+        # a bare "-ed" word after a comma is rather a participle about the noun before it ("the 777, announced
+        # last November"): it opens a verb clause only after "and" or a relative pronoun
+        verb_start=re.compile(rf"[\s,;:—–-]*(?:(?:{_words_alt(data['relative_pronouns'] + data['coordinators'])})\s+"
+                              rf"(?:\w+{adverb}\s+)?(?:{_words_alt(data['finite_verbs'])}|\w+{past_participle})"
+                              rf"|(?:\w+{adverb}\s+)?(?:{_words_alt(data['finite_verbs'])}))\b", re.IGNORECASE),
+        coordinated_verb=re.compile(rf"\s(?:{_words_alt(data['coordinators'])})\s+(?:\w+{adverb}\s+)?"
+                                    rf"(?:{_words_alt(data['finite_verbs'])}|[a-z]+{past_participle})\b"),
+        np_link=re.compile(rf"\s(?:{_words_alt(data['noun_phrase_links'])})\s+$", re.IGNORECASE),
+        joiner_only=re.compile(rf"[\s,]*(?:{_words_alt(data['date_joiners'])})?[\s,]*", re.IGNORECASE),
+        complementizer_word=re.compile(rf"\b(?:{_words_alt(data['complementizers'])})\s+", re.IGNORECASE),
+        complementizer_start=re.compile(rf"(?:{_words_alt(data['complementizers'])})\s", re.IGNORECASE),
+        relative_start=re.compile(rf"[\s,;:—–-]*(?:{_words_alt(data['relative_pronouns'])})\b", re.IGNORECASE),
+        verb_word=re.compile(rf"\b(?:{_words_alt(data['finite_verbs'])}|[a-z]+{past_participle})\b"),
+        subject_pronoun=re.compile(rf"(?:{_words_alt(data['subject_pronouns'])})\b", re.IGNORECASE),
+        person_pronoun=re.compile(rf"(?:{_words_alt(data['person_pronouns'])})\b", re.IGNORECASE),
+        thing_pronoun=re.compile(rf"(?:{_words_alt(data['thing_pronouns'])})\b", re.IGNORECASE),
+        company_noun=re.compile(rf"(?:{_words_alt(data['company_nouns'])})\b", re.IGNORECASE),
+        expletive=re.compile(rf"\w+\s+(?:\w+\s+){{0,3}}?(?:{_words_alt(data['expletive_followers'])})\b", re.IGNORECASE),
         within_period=frozenset(w.lower() for w in data.get("within_period", [])),
     )
 
@@ -204,8 +243,11 @@ def content_terms(text: str, rules: EventRules) -> list[str]:
 
 def _boundaries(text: str, start: int, end: int, rules: EventRules, cuts: tuple[int, ...] = ()) -> list[int]:
     points = [start, end, *(c for c in cuts if start < c < end)]
-    points += [m.start() for m in _BOUNDARY_PUNCT.finditer(text, start, end)]
+    inside_names = {m.start() + m.group(0).index(" - ") for m in _SPACED_NAME.finditer(text, start, end)}
+    points += [m.start() for m in _BOUNDARY_PUNCT.finditer(text, start, end) if m.start() not in inside_names]
     points += [m.start() + 1 for m in rules.clause_openers.finditer(text, start, end)]
+    if rules.coordinated_verb is not None:  # "He fought cancer in 2004 | and took six months off in early 2009"
+        points += [m.start() + 1 for m in rules.coordinated_verb.finditer(text, start, end)]
     return sorted(set(points))
 
 
@@ -218,9 +260,14 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
     A clause opened by a participle ("marking ...") takes in the main clause before it.
     ``cuts`` are the ends of other date phrases: two dates in one clause date two happenings.
     """
+    group = next((m for m in _PARENTHESIS.finditer(text, *sentence) if m.start() < start and end < m.end()), None)
+    if group is not None:  # "the iPhone (which was presented on Wednesday)": the clause is inside the parenthesis
+        sentence = (group.start() + 1, group.end() - 1)
     points = _boundaries(text, *sentence, rules, cuts)
     left = max((p for p in points if p <= start), default=sentence[0])
     right = min((p for p in points if p >= end), default=sentence[1])
+    if subject_of(text, sentence, (left, right), rules) is not None:
+        return left, right  # "The A380, the largest plane, [was set to land on Monday]": the title takes the subject
     if rules.reduced_clause.match(text, left):
         # "a three-day ceasefire — unilaterally declared by Putin last month —", "the partnership that
         # it signed in 2022": the clause is about the noun phrase just before it
@@ -240,13 +287,81 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
             break
         before = [p for p in points if p < left]
         after = [p for p in points if p > right]
-        if before and not _is_quoted(text, sentence, before[-1], left):
+        if after and thin and rules.complementizer_start is not None and rules.complementizer_start.match(text, right):
+            right = after[0]  # "Jobs said [Friday] | that Apple will give owners a free case": what was said
+        elif before and not _is_quoted(text, sentence, before[-1], left):
             left = before[-1]
+            if subject_of(text, sentence, (left, right), rules) is not None:
+                break  # "Deliveries to Singapore Airlines, its launch customer, [are not due | until October]"
         elif after and thin:
             right = after[0]
         else:
             break
+    return _with_what_was_said(text, sentence, left, right, points, rules)
+
+
+def _with_what_was_said(text: str, sentence: tuple[int, int], left: int, right: int, points: list[int],
+                        rules: EventRules) -> tuple[int, int]:
+    """A short clause followed by "that ..." takes in what was said or told ("Xi has told Putin | that his
+    country will stand with Moscow")."""
+    after = [p for p in points if p > right]
+    if (after and rules.complementizer_start is not None and rules.complementizer_start.match(text, right)
+            and len(text[left:right].split()) <= REPORT_WORDS):
+        return left, after[0]
     return left, right
+
+
+def subject_of(text: str, sentence: tuple[int, int], clause: tuple[int, int], rules: EventRules) -> tuple[int, int] | None:
+    """The subject a clause opened by a verb takes from its sentence: the noun phrase a relative pronoun stands
+    for ("Singapore Airlines, [which will be the first to operate it]"), else the sentence's first words before
+    its first verb ("The Boeing 787, or Dreamliner, [is a mid-sized airliner]", "He fought cancer in 2004 [and
+    took six months off]"). None when the clause opens the sentence or no short subject is found."""
+    left = clause[0]
+    if rules.verb_start is None or left <= sentence[0] or not rules.verb_start.match(text, left):
+        return None
+    end = left
+    while end > sentence[0] and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    if rules.relative_start is not None and rules.relative_start.match(text, left):
+        begin = _antecedent_start(text, sentence[0], end, rules)
+        return (begin, end) if begin is not None and begin < end else None
+    # the subject of the clause a "that" opens ("It should be mentioned that [the stock capital of Apple] tripled
+    # in 2004, doubled in 2005"), else of the sentence
+    base = sentence[0]
+    if rules.complementizer_word is not None:
+        for m in rules.complementizer_word.finditer(text, sentence[0], end):
+            base = m.end()
+    pronoun = rules.subject_pronoun.match(text, base) if rules.subject_pronoun is not None else None
+    if pronoun is not None and not (rules.expletive is not None and rules.expletive.match(text, base)):
+        return base, pronoun.end()  # "He fought cancer in 2004 [and took six months off]"
+    first = _BOUNDARY_PUNCT.search(text, base, end)
+    stop = first.start() if first else end
+    verb = rules.verb_word.search(text, base, stop) if rules.verb_word is not None else None
+    if verb is not None:
+        stop = verb.start()
+    elif first is None:
+        return None  # no verb and no boundary: the words before the clause are not a subject of their own
+    while stop > base and text[stop - 1].isspace():
+        stop -= 1
+    words = text[base:stop].split()
+    if not 1 <= len(words) <= SUBJECT_WORDS or (base == sentence[0] and not (words[0][0].isupper() or words[0][0] in "\"“")):
+        return None
+    if rules.drop_opener.match(text[base:stop] + " ") or rules.leading_prep.fullmatch(words[0] + " "):
+        return None  # "In a ceremony, ...", "After the talks, ...": no subject
+    if pronoun is not None:
+        return None  # "It is unclear whether ...": no subject to take
+    return base, stop
+
+
+def _antecedent_start(text: str, seg_start: int, seg_end: int, rules: EventRules) -> int | None:
+    """Where the noun phrase ending at seg_end begins: its determiner, else its run of capitalized words."""
+    found = _noun_phrase_start(text, seg_start, seg_end, rules)
+    if found is not None:
+        return found
+    run = None
+    for m in rules.name_run.finditer(text, seg_start, seg_end):
+        run = m
+    return run.start() if run is not None and run.end() >= seg_end - 1 else None
 
 
 def _set_off_after_that(text: str, points: list[int], left: int, right: int, start: int, end: int,
@@ -259,11 +374,15 @@ def _set_off_after_that(text: str, points: list[int], left: int, right: int, sta
 
 
 def _noun_phrase_start(text: str, seg_start: int, seg_end: int, rules: EventRules) -> int | None:
-    """Where the last noun phrase opened by a determiner begins in text[seg_start:seg_end], if any."""
-    found = None
-    for m in rules.determiner.finditer(text, seg_start, seg_end):
-        found = m.start()
-    return found
+    """Where the last noun phrase opened by a determiner begins in text[seg_start:seg_end], if any, with the
+    phrase it belongs to ("[an all-freight version of] the 777")."""
+    starts = [m.start() for m in rules.determiner.finditer(text, seg_start, seg_end)]
+    if not starts:
+        return None
+    found = len(starts) - 1
+    while found > 0 and rules.np_link is not None and rules.np_link.search(text, starts[found - 1], starts[found]):
+        found -= 1
+    return starts[found]
 
 
 def _is_quoted(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
@@ -278,23 +397,78 @@ def clause_after(text: str, sentence: tuple[int, int], pos: int, rules: EventRul
     return pos, min(points, default=sentence[1])
 
 
-def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rules: EventRules) -> str:
-    """The clause in the source's own words, without the date phrase, at most TITLE_WORDS words."""
+def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rules: EventRules,
+               subject: tuple[int, int] | None = None, others: tuple[Mention, ...] = (), name: str | None = None) -> str:
+    """The clause in the source's own words, without its date phrases, at most TITLE_WORDS words.
+
+    ``subject``: words of the sentence the clause takes as its subject (it opens with a verb); ``others``: other
+    date phrases of the clause, cut out too ("made an appearance [in March and June]"); ``name``: who a
+    pronoun opening the title stands for ("He" -> "Jobs"). A date phrase that is the clause's subject stays
+    ("Sunday was chosen as ...", "Monday's email announcement marked ...")."""
     left, right = clause
-    if mention is not None and left <= mention.start and mention.end <= right and mention.kind != "holiday":
-        before = rules.leading_prep.sub("", text[left:mention.start])
-        raw = before + " " + text[mention.end:right]
-    else:
-        raw = text[left:right]
+    cuts = [m for m in (mention, *others) if m is not None and left <= m.start and m.end <= right and m.kind != "holiday"]
+    if mention in cuts and not text[left:mention.start].strip() and _opens_like_subject(text, mention.end, right, rules):
+        cuts.remove(mention)
+    raw, pos = "", left
+    for m in sorted(cuts, key=lambda m: m.start):
+        if m.start < pos:
+            continue
+        piece = rules.leading_prep.sub("", text[pos:m.start])
+        if raw and (not piece.strip(" ,") or (rules.joiner_only is not None and rules.joiner_only.fullmatch(piece))):
+            piece = ""  # "in March [and] June": the words between two cut dates go with them
+        raw += piece + " "
+        pos = m.end
+    raw += text[pos:right]
     raw = rules.drop_opener.sub("", raw)
+    if subject is not None:
+        raw = text[subject[0]:subject[1]] + " " + _STRAY.sub("", raw)
     raw = re.sub(r"\s+([,;:.])", r"\1", " ".join(raw.split()))
     # "that, , Russia" once the date is out
     raw = rules.complementizer_punct.sub(r"\1 ", re.sub(r"([,;:])[,;:]+", r"\1", raw))
     raw = rules.honorific.sub("", raw)
+    if name:
+        raw = _with_name(raw, name, rules)
+    raw = _balance_brackets(raw)
     words = _DATELINE.sub("", _STRAY.sub("", raw)).split()
     title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
     title = _STRAY.sub("", _balance_quotes(title)).strip()
     return title[:1].upper() + title[1:]
+
+
+def _opens_like_subject(text: str, pos: int, end: int, rules: EventRules) -> bool:
+    """After a date phrase that opens a clause: a possessive or a verb, so the date is what the clause is about."""
+    rest = text[pos:end]
+    return rest.startswith(rules.possessives) or (rules.verb_start is not None and rules.verb_start.match(text, pos) is not None
+                                                  and rules.relative_start is not None
+                                                  and not rules.relative_start.match(text, pos))
+
+
+def _with_name(title: str, name: str, rules: EventRules) -> str:
+    """The title with an opening pronoun ("He", "It", "The company") replaced by the name it stands for."""
+    for pronoun in (rules.person_pronoun, rules.thing_pronoun, rules.company_noun):
+        m = pronoun.match(title) if pronoun is not None else None
+        if m is not None:
+            return name + title[m.end():]
+    return title
+
+
+def _balance_brackets(raw: str) -> str:
+    """Without empty brackets (a date cut out of "(2100 GMT)") or an unclosed one ("began (5 p.")."""
+    raw = re.sub(r"\s*(?:\(\s*\)|\[\s*\])", "", raw)
+    for opening, closing in ("()", "[]"):
+        depth, kept = 0, []
+        for ch in raw:
+            if ch == opening:
+                depth += 1
+            elif ch == closing:
+                if depth == 0:
+                    continue  # a closing bracket whose opening is outside the title
+                depth -= 1
+            kept.append(ch)
+        raw = "".join(kept)
+        while depth:  # cut from the last unclosed opening on
+            raw, depth = raw[:raw.rindex(opening)], depth - 1
+    return raw
 
 
 def _balance_quotes(title: str) -> str:
@@ -354,6 +528,7 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
     events: list[Event] = []
     seen: set[tuple[int, int, str]] = set()
     known = _names_inside_sentences(text, er)
+    people = people_in(text[article.body_start:], er)
     dating = _dating_mentions(article, mentions, sentences, er)
     # a recurring date in a sentence that also dates something is tied to that date, not context
     dated_sentences = {sentences.at(m.start) for m in dating if (m.event_when or m.timex).start is not None}
@@ -381,7 +556,7 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
                 continue
             seen.add(key)
             events.append(_event(article, mention, when, sentence, clause, er, sentences.before(mention.start),
-                                 rules.tables.get("holiday"), known))
+                                 rules.tables.get("holiday"), known, sentences, people, tuple(dating)))
     return _with_main_event(article, events, sentences, er, rules.tables.get("holiday"), known)
 
 
@@ -495,13 +670,13 @@ def _publication_event(article: Article, lead: tuple[int, int], er: EventRules, 
     if dated is not None:  # the quote takes in the sentence whose phrase dates it
         when, mention, basis = dated.when, dated.mention, dated.dated_by
         quote = (lead[0], dated.quote_end)
-    clause = clause_around(text, lead, lead[0], lead[0], er)
+    clause, subject = _lead_clause(text, lead, er)
     sentence_text = text[quote[0]:quote[1]]
     return Event(
         article_id=article.id,
         when=when,
         mention=mention,
-        title=headline or make_title(text, clause, None, er),
+        title=headline or make_title(text, clause, None, er, subject),
         quote=sentence_text,
         quote_start=quote[0],
         quote_end=quote[1],
@@ -514,6 +689,22 @@ def _publication_event(article: Article, lead: tuple[int, int], er: EventRules, 
         dated_by=basis,
         headline=True,
     )
+
+
+def _lead_clause(text: str, lead: tuple[int, int], er: EventRules) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """The main clause of a lead sentence and the subject it takes: the first clause that is not a framing
+    phrase ("In a ceremony attended by ...,", "During a media event,") and has a verb or a subject it takes
+    ("The Boeing 787, or Dreamliner, | is a mid-sized airliner")."""
+    starts = [lead[0]] + [p + 1 for p in _boundaries(text, *lead, er) if lead[0] < p < lead[1] - 1]
+    for pos in starts:
+        clause = clause_around(text, lead, pos, pos, er)
+        first = _WORD.search(text, clause[0], clause[1])
+        if first is None or er.leading_prep.fullmatch(first.group(0) + " ") or er.drop_opener.match(first.group(0) + " "):
+            continue
+        subject = subject_of(text, lead, clause, er)
+        if subject is not None or (er.verb_word is not None and er.verb_word.search(text, *clause)):
+            return clause, subject
+    return clause_around(text, lead, lead[0], lead[0], er), None
 
 
 def date_basis(mention: Mention, article: Article) -> DateBasis:
@@ -533,7 +724,8 @@ def _skip_word(text: str, pos: int) -> int:
 
 def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[int, int],
            clause: tuple[int, int], er: EventRules, previous: tuple[int, int] | None, occasions: Table | None,
-           known: frozenset[str]) -> Event:
+           known: frozenset[str], sentences: SentenceIndex, people: frozenset[str] = frozenset(),
+           mentions: tuple[Mention, ...] = ()) -> Event:
     text = article.text
     clause_text = text[clause[0]:clause[1]]
     sentence_text = text[sentence[0]:sentence[1]]
@@ -542,11 +734,15 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
     if not (clause[0] <= mention.start and mention.end <= clause[1]) or mention.kind == "holiday":
         date_free = clause_text
     around = text[previous[0]:sentence[1]] if previous else sentence_text
+    subject = subject_of(text, sentence, clause, er)
+    opening = subject[0] if subject is not None else clause[0]
+    others = tuple(m for m in mentions if m is not mention and clause[0] <= m.start and m.end <= clause[1])
     return Event(
         article_id=article.id,
         when=when,
         mention=mention,
-        title=make_title(text, clause, mention, er),
+        title=make_title(text, clause, mention, er, subject, others,
+                         _pronoun_name(text, sentences, sentence, _title_start(text, opening, clause, er), er, people)),
         quote=sentence_text,
         quote_start=sentence[0],
         quote_end=sentence[1],
@@ -558,6 +754,76 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
         actors=_actors(text, sentence, er, occasions, known),
         dated_by=date_basis(mention, article),
     )
+
+
+def _pronoun_name(text: str, sentences: SentenceIndex, sentence: tuple[int, int], pos: int, er: EventRules,
+                  people: frozenset[str]) -> str | None:
+    """Who or what a pronoun at ``pos`` stands for (see person_pronouns in events.toml); None when the clause
+    opens with no pronoun or nothing fits."""
+    if er.person_pronoun is None or er.thing_pronoun is None or er.company_noun is None:
+        return None
+    index = sentences.spans.index(sentence) if sentence in sentences.spans else 0
+    window = sentences.spans[max(0, index - PRONOUN_SENTENCES)][0]
+    if er.person_pronoun.match(text, pos):
+        names = [w[-1] for w in _runs(text, window, pos, er) if w[-1] in people]
+        return names[-1] if names else None
+    if er.company_noun.match(text, pos):
+        names = [" ".join(w) for w in _runs(text, window, pos, er) if w[-1] not in people]
+        return names[-1] if names else None
+    if er.thing_pronoun.match(text, pos) and not (er.expletive and er.expletive.match(text, pos)) and index > 0:
+        before = sentences.spans[index - 1]
+        subject = _sentence_subject(text, before, er)
+        return text[subject[0]:subject[1]] if subject is not None else None
+    return None
+
+
+def _runs(text: str, start: int, end: int, er: EventRules) -> list[list[str]]:
+    """Capitalized names in text[start:end], as word lists, without places, titles or common words."""
+    aliases = er.gazetteer.by_alias
+    found = []
+    for m in er.name_run.finditer(text, start, end):
+        for words in _name_parts(er.honorific.sub("", m.group(0)), er):
+            while words and words[0].lower() in er.stopwords:
+                words = words[1:]
+            if words and " ".join(words) not in aliases and " ".join(words) not in er.not_actors:
+                found.append(words)
+    return found
+
+
+def _sentence_subject(text: str, sentence: tuple[int, int], er: EventRules) -> tuple[int, int] | None:
+    """A sentence's subject when it is a name or a named thing: its words before its first verb or comma ("The
+    Boeing 787", "iPhone 4"), at most a few words, holding a capitalized word."""
+    verb = er.verb_word.search(text, *sentence) if er.verb_word is not None else None
+    comma = _BOUNDARY_PUNCT.search(text, *sentence)
+    stop = min([m.start() for m in (verb, comma) if m is not None], default=sentence[0])
+    words = text[sentence[0]:stop].split()
+    if not 1 <= len(words) <= PRONOUN_SUBJECT_WORDS or not any(w[:1].isupper() for w in words[1:] + words[:1]):
+        return None
+    if er.person_pronoun.match(text, sentence[0]) or er.thing_pronoun.match(text, sentence[0]):
+        return None
+    return sentence[0], sentence[0] + len(text[sentence[0]:stop].rstrip())
+
+
+def people_in(text: str, er: EventRules) -> frozenset[str]:
+    """Surnames of the people an article names: the last word of a two- or three-word name that the article
+    writes alone more often than the name's first word ("Steve Jobs ... Jobs said"; not "Apple Computer")."""
+    alone: dict[str, int] = {}
+    full: list[list[str]] = []
+    for m in er.name_run.finditer(text):
+        for words in _name_parts(er.honorific.sub("", m.group(0)), er):
+            if len(words) == 1:
+                alone[words[0]] = alone.get(words[0], 0) + 1
+            else:
+                full.append(words)
+    return frozenset(w[-1] for w in full if 2 <= len(w) <= 3 and alone.get(w[-1], 0) > alone.get(w[0], 0))
+
+
+def _title_start(text: str, opening: int, clause: tuple[int, int], er: EventRules) -> int:
+    """Where a title's words begin: past punctuation and a dropped opener ("which", "and")."""
+    m = _SEGMENT_LEAD.match(text, opening, clause[1])
+    pos = m.end() if m else opening
+    dropped = er.drop_opener.match(text[pos:clause[1]])
+    return pos + (dropped.end() if dropped else 0)
 
 
 def _actors(text: str, sentence: tuple[int, int], er: EventRules, occasions: Table | None = None,
