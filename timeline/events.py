@@ -7,6 +7,7 @@ processed in parallel and cached. The language knowledge lives in lang/<lang>/ev
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -187,15 +188,24 @@ def not_event_kind(text: str, sentence: tuple[int, int], mention: Mention, er: E
     """The kind of the first check saying that ``mention`` dates no happening of its sentence, if any.
 
     ``other_dates``: whether another date phrase of the sentence dates a happening (for checks that need one)."""
+    alone, beside = not_event_kinds(text, sentence, mention, er)
+    return beside if other_dates else alone
+
+
+def not_event_kinds(text: str, sentence: tuple[int, int], mention: Mention, er: EventRules) -> tuple[str | None, str | None]:
+    """The first not-event kind of the checks that need no other date, and of all checks."""
     if mention.event_when is not None and mention.event_when.precision is not None and \
             PRECISION_RANK[mention.event_when.precision] <= PRECISION_RANK[Precision.YEAR]:
-        return "offset"  # "three years after it was first due": a rough offset counted back from the article's date
+        return "offset", "offset"  # "three years after it was first due": a rough offset back from the article's date
     if mention.anchor == "previous" and quoted(text, sentence, mention):
-        return "quoted-offset"  # "'just one year after launching the iPhone', he said": relative to the speaker's now
+        return "quoted-offset", "quoted-offset"  # "'one year after launching the iPhone', he said": the speaker's now
+    beside = None
     for check in er.not_events:
-        if (other_dates or not check.with_other_date) and check.applies(text, sentence, mention):
-            return check.kind
-    return None
+        if check.applies(text, sentence, mention):
+            if not check.with_other_date:
+                return check.kind, beside or check.kind
+            beside = beside or check.kind
+    return None, beside
 
 
 def _ending_with(heads: list[str]) -> re.Pattern[str] | None:
@@ -566,12 +576,11 @@ def _dating_mentions(article: Article, mentions: list[Mention], sentences: Sente
     text = article.text
     candidates = [m for m in mentions
                   if not _is_background(m, m.event_when or m.timex, article, sentences.at(m.start), er.within_period)]
-    plain = [m for m in candidates if not_event_kind(text, sentences.at(m.start), m, er, other_dates=False) is None]
+    kinds = {id(m): not_event_kinds(text, sentences.at(m.start), m, er) for m in candidates}
+    plain = [m for m in candidates if kinds[id(m)][0] is None]
     # dates that pass even the checks that need another date: they date the sentence's own happening
-    strong = {sentences.at(m.start) for m in plain if (m.event_when or m.timex).start is not None
-              and not_event_kind(text, sentences.at(m.start), m, er) is None}
-    kept = [m for m in plain if sentences.at(m.start) not in strong
-            or not_event_kind(text, sentences.at(m.start), m, er) is None]
+    strong = {sentences.at(m.start) for m in plain if (m.event_when or m.timex).start is not None and kinds[id(m)][1] is None}
+    kept = [m for m in plain if sentences.at(m.start) not in strong or kinds[id(m)][1] is None]
     return kept
 
 
@@ -627,8 +636,8 @@ def _lead_sentence(article: Article, sentences: SentenceIndex, er: EventRules) -
     headline and one of the next few does ("The iPhone only made its appearance as a prototype." before the
     sentence about Cisco's lawsuit)."""
     text = article.text
-    first = [s for s in sentences.spans if len(text[s[0]:s[1]].split()) >= LEAD_MIN_WORDS
-             and any(c.islower() for c in text[s[0]:s[1]])][:LEAD_SENTENCES]
+    first = list(itertools.islice((s for s in sentences.spans if len(text[s[0]:s[1]].split(None, LEAD_MIN_WORDS)) >= LEAD_MIN_WORDS
+                                   and any(c.islower() for c in text[s[0]:s[1]])), LEAD_SENTENCES))
     if not first:
         return None
     wanted = set(content_terms(article.title or "", er))
