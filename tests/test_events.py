@@ -115,3 +115,24 @@ def _titles(text: str, date: dt.date = dt.date(2007, 3, 19)) -> dict[str, str]:
 ])
 def test_titles_say_who_did_what(text, phrase, title):
     assert _titles(text)[phrase] == title
+
+
+@pytest.mark.parametrize(("text", "phrase", "title"), [
+    # the date of a framing phrase dates the main clause after it
+    ("In New York Stock Exchange composite trading yesterday, Magna shares closed up 37.5 cents at $9.625.",
+     "yesterday", "Magna shares closed up 37.5 cents at $9.625"),
+    ("On May 8, 2025, the leaders of the two countries met in Moscow.", "May 8, 2025",
+     "The leaders of the two countries met in Moscow"),
+    # the end of a reported period dates the report
+    ("Separately, UniFirst reported that net income rose 21% to $3 million for the third quarter ended Aug. 26.",
+     "the third quarter", "UniFirst reported that net income rose 21% to $3 million"),
+])
+def test_titles_of_reports_and_framed_dates(text, phrase, title):
+    assert _titles(text, dt.date(1989, 11, 1))[phrase] == title
+
+
+def test_a_period_and_its_end_date_are_one_entry():
+    mentions, events = _events("UniFirst reported that net income rose 21% for the third quarter ended Aug. 26.",
+                               date=dt.date(1989, 11, 1))
+    assert {"the third quarter", "Aug. 26"} <= {m.text for m in mentions}
+    assert [e.mention.text for e in events] == ["the third quarter"]

@@ -21,12 +21,13 @@ from timeline.temporal.context import SentenceIndex, in_quotation, sentence_span
 TITLE_WORDS = 14
 SUBJECT_WORDS = 10  # a subject taken from the start of the sentence is at most this long
 REPORT_WORDS = 8  # a clause this short before "that ..." is a report whose title says what was reported
+PERIOD_END_GAP = 20  # "the quarter, which ended Dec. 30": at most this many characters between period and end
 PRONOUN_SENTENCES = 2  # a pronoun stands for a name of its sentence or of the sentences this far before
 PRONOUN_SUBJECT_WORDS = 6  # "It" stands for the previous sentence's subject when it is at most this long
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 # A comma inside a number ("14,000") or a spaced hyphen inside a name ("Wal - Mart") is no boundary; a parenthesis
 # is none either (a clause inside one is bounded by it: see clause_around).
-_BOUNDARY_PUNCT = re.compile(r"(?<!\d),|,(?!\d)|[;:]|\s[—–-]\s|—|–")
+_BOUNDARY_PUNCT = re.compile(r"(?<!\d),|,(?!\d|\s\d{4}\b)|[;:]|\s[—–-]\s|—|–")
 _SPACED_NAME = re.compile(r"(?<![\w'’])[A-Z]\w*\s-\s[A-Z]")
 _PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _SEGMENT_LEAD = re.compile(r"[\s,;:”\"]*")
@@ -56,8 +57,16 @@ class NotEvent:
     after: re.Pattern[str] | None = None  # matched from the end of the phrase on
     phrase: re.Pattern[str] | None = None  # matched against the whole phrase
     with_other_date: bool = False  # only when another date of the sentence dates a happening
+    coarser_than: Precision | None = None  # only for values coarser than this ("since 2008", not "since Tuesday")
+    mention_kind: str | None = None  # only for phrases of a rule of this kind
 
     def applies(self, text: str, sentence: tuple[int, int], mention: Mention) -> bool:
+        if self.mention_kind is not None and mention.kind != self.mention_kind:
+            return False
+        precision = (mention.event_when or mention.timex).precision
+        if self.coarser_than is not None and precision is not None and \
+                PRECISION_RANK[precision] >= PRECISION_RANK[self.coarser_than]:
+            return False
         return ((self.phrase is None or self.phrase.fullmatch(mention.text) is not None)
                 and (self.before is None or self.before.search(text, sentence[0], mention.start) is not None)
                 and (self.after is None or self.after.match(text, mention.end, sentence[1]) is not None))
@@ -81,6 +90,7 @@ class EventRules:
     complementizer_punct: re.Pattern[str]  # "that," left with stray punctuation once a date is cut out
     participle_start: re.Pattern[str]  # a clause opened by a present participle ("marking ...")
     participle_suffix: str
+    adverb_suffix: str
     verb_like_endings: tuple[str, ...]
     possessives: tuple[str, ...]
     name_run: re.Pattern[str]  # capitalized words, with the particles a name may hold ("Bank of England")
@@ -94,6 +104,7 @@ class EventRules:
     complementizer_start: re.Pattern[str] | None = None
     complementizer_word: re.Pattern[str] | None = None
     coordinated_verb: re.Pattern[str] | None = None  # " and took": a second verb of the same subject
+    period_end: re.Pattern[str] | None = None  # "the quarter [ended] Aug. 26": a date that ends a period
     np_link: re.Pattern[str] | None = None  # "version [of] the 777": joins a noun phrase to the one it names
     joiner_only: re.Pattern[str] | None = None  # the words between two dates cut out of a title ("March [and] June")
     verb_word: re.Pattern[str] | None = None  # a finite verb anywhere
@@ -135,6 +146,7 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         complementizer_punct=re.compile(rf"\b({_words_alt(data['complementizers'])})[,;:]+\s"),
         participle_start=re.compile(rf"[\s,;:—–-]*[a-z]+{participle}\b"),
         participle_suffix=data["participle_suffix"],
+        adverb_suffix=data["adverb_suffix"],
         verb_like_endings=tuple(data["verb_like_endings"]),
         possessives=tuple(data["possessives"]),
         name_run=re.compile(r"(?<![\w'’.-])[A-Z][\w’'.-]*[\w](?:\s+(?:(?:" + _words_alt(data["name_particles"])
@@ -152,8 +164,10 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
                               rf"|(?:\w+{adverb}\s+)?(?:{_words_alt(data['finite_verbs'])}))\b", re.IGNORECASE),
         coordinated_verb=re.compile(rf"\s(?:{_words_alt(data['coordinators'])})\s+(?:\w+{adverb}\s+)?"
                                     rf"(?:{_words_alt(data['finite_verbs'])}|[a-z]+{past_participle})\b"),
+        period_end=re.compile(rf"\b(?:{_words_alt(data['period_end_words'])})\s+$", re.IGNORECASE),
         np_link=re.compile(rf"\s(?:{_words_alt(data['noun_phrase_links'])})\s+$", re.IGNORECASE),
-        joiner_only=re.compile(rf"[\s,]*(?:{_words_alt(data['date_joiners'])})?[\s,]*", re.IGNORECASE),
+        joiner_only=re.compile(rf"[\s,]*(?:(?:{_words_alt(data['date_joiners'] + data['period_end_words'])})[\s,]*)*",
+                               re.IGNORECASE),
         complementizer_word=re.compile(rf"\b(?:{_words_alt(data['complementizers'])})\s+", re.IGNORECASE),
         complementizer_start=re.compile(rf"(?:{_words_alt(data['complementizers'])})\s", re.IGNORECASE),
         relative_start=re.compile(rf"[\s,;:—–-]*(?:{_words_alt(data['relative_pronouns'])})\b", re.IGNORECASE),
@@ -171,7 +185,9 @@ def _not_event(raw: dict) -> NotEvent:
     def pattern(key: str) -> re.Pattern[str] | None:
         return re.compile(raw[key], re.IGNORECASE) if key in raw else None
     return NotEvent(kind=raw["kind"], before=pattern("before"), after=pattern("after"), phrase=pattern("phrase"),
-                    with_other_date=bool(raw.get("with_other_date", False)))
+                    with_other_date=bool(raw.get("with_other_date", False)),
+                    coarser_than=Precision(raw["coarser_than"]) if "coarser_than" in raw else None,
+                    mention_kind=raw.get("mention_kind"))
 
 
 def quoted(text: str, sentence: tuple[int, int], mention: Mention) -> bool:
@@ -198,7 +214,9 @@ def not_event_kinds(text: str, sentence: tuple[int, int], mention: Mention, er: 
             PRECISION_RANK[mention.event_when.precision] <= PRECISION_RANK[Precision.YEAR]:
         return "offset", "offset"  # "three years after it was first due": a rough offset back from the article's date
     if mention.anchor == "previous" and quoted(text, sentence, mention):
-        return "quoted-offset", "quoted-offset"  # "'one year after launching the iPhone', he said": the speaker's now
+        return "quoted-offset", "quoted-offset"
+    if mention.kind == "quarter_comparison" and mention.timex.precision == Precision.QUARTER:
+        return "baseline", "baseline"  # "up from $4 million a year earlier" in an earnings report (rules.toml)  # "'one year after launching the iPhone', he said": the speaker's now
     beside = None
     for check in er.not_events:
         if check.applies(text, sentence, mention):
@@ -307,6 +325,17 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
             right = after[0]
         else:
             break
+    # "In New York Stock Exchange composite trading yesterday, | Magna shares closed at $9.625", "In a Wednesday
+    # media event, | Apple released ...": the date of a framing phrase dates the main clause after it
+    first = _WORD.search(text, left, right)
+    frame_end = min((p for p in points if p > left and not start <= p < end), default=right)
+    framing = first is not None and rules.leading_prep.fullmatch(first.group(0) + " ") is not None
+    if (framing and start < frame_end and text[frame_end:frame_end + 1] == "," and rules.verb_word is not None
+            and not rules.verb_word.search(text, left, frame_end)):
+        if frame_end < right:
+            left = frame_end
+        elif after := [p for p in points if p > right]:
+            left, right = right, after[0]
     return _with_what_was_said(text, sentence, left, right, points, rules)
 
 
@@ -430,6 +459,7 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
         pos = m.end
     raw += text[pos:right]
     raw = rules.drop_opener.sub("", raw)
+    raw = _without_framing_word(raw, rules)
     if subject is not None:
         raw = text[subject[0]:subject[1]] + " " + _STRAY.sub("", raw)
     raw = re.sub(r"\s+([,;:.])", r"\1", " ".join(raw.split()))
@@ -443,6 +473,14 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
     title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
     title = _STRAY.sub("", _balance_quotes(title)).strip()
     return title[:1].upper() + title[1:]
+
+
+def _without_framing_word(raw: str, rules: EventRules) -> str:
+    """Without an opening adverb set off by a comma ("Separately, UniFirst reported ...", "However, ...")."""
+    m = re.match(r"\s*(\w+),\s+", raw)
+    if m and (m.group(1).lower() in rules.stopwords or m.group(1).lower().endswith(rules.adverb_suffix)):
+        return raw[m.end():]
+    return raw
 
 
 def _opens_like_subject(text: str, pos: int, end: int, rules: EventRules) -> bool:
@@ -553,6 +591,11 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
             cuts = tuple(m.end for m in dating if m is not mention and sentence[0] <= m.start < sentence[1]
                          and (m.timex.start or m.event_when))
             clauses = [clause_around(text, sentence, mention.start, mention.end, er, cuts)]
+            if er.period_end is not None and (er.period_end.search(text, sentence[0], mention.start)
+                                              or _ends_at_next(text, mention, mentions, er)):
+                # "net income rose 21% for the third quarter ended Aug. 26": the end of the period reported on
+                # dates the report, the sentence's main clause
+                clauses = [_lead_clause(text, sentence, er)[0]]
             main = _participial_main_clause(text, sentence, mention, er)
             if main:
                 clauses.append(clause_around(text, sentence, main[0], main[0], er) if main[0] < main[1] else main)
@@ -566,8 +609,19 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
                 continue
             seen.add(key)
             events.append(_event(article, mention, when, sentence, clause, er, sentences.before(mention.start),
-                                 rules.tables.get("holiday"), known, sentences, people, tuple(dating)))
+                                 rules.tables.get("holiday"), known, sentences, people, tuple(mentions)))
     return _with_main_event(article, events, sentences, er, rules.tables.get("holiday"), known)
+
+
+def _ends_at_next(text: str, mention: Mention, mentions: list[Mention], er: EventRules) -> Mention | None:
+    """The date that ends the period ``mention`` names, right after it ("the third quarter [ended Aug. 26]")."""
+    if er.period_end is None:
+        return None
+    for other in mentions:
+        if other.start > mention.end and other.start - mention.end <= PERIOD_END_GAP \
+                and er.period_end.search(text, mention.end, other.start):
+            return other
+    return None
 
 
 def _dating_mentions(article: Article, mentions: list[Mention], sentences: SentenceIndex, er: EventRules) -> list[Mention]:
@@ -581,6 +635,9 @@ def _dating_mentions(article: Article, mentions: list[Mention], sentences: Sente
     # dates that pass even the checks that need another date: they date the sentence's own happening
     strong = {sentences.at(m.start) for m in plain if (m.event_when or m.timex).start is not None and kinds[id(m)][1] is None}
     kept = [m for m in plain if sentences.at(m.start) not in strong or kinds[id(m)][1] is None]
+    # "the third quarter ended Aug. 26" is one period: its end date gives no entry of its own
+    ends = {id(end) for m in kept if (end := _ends_at_next(text, m, kept, er)) is not None}
+    kept = [m for m in kept if id(m) not in ends]
     return kept
 
 
@@ -745,7 +802,8 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
     around = text[previous[0]:sentence[1]] if previous else sentence_text
     subject = subject_of(text, sentence, clause, er)
     opening = subject[0] if subject is not None else clause[0]
-    others = tuple(m for m in mentions if m is not mention and clause[0] <= m.start and m.end <= clause[1])
+    others = tuple(m for m in mentions if m is not mention and clause[0] <= m.start and m.end <= clause[1]
+                   and (m.event_when or m.timex).start is not None)  # dates, not durations ("six months")
     return Event(
         article_id=article.id,
         when=when,
