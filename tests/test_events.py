@@ -106,7 +106,7 @@ def _titles(text: str, date: dt.date = dt.date(2007, 3, 19)) -> dict[str, str]:
      "early 2009", "Jobs took six months off"),
     ("The Boeing 787 is a mid-sized airliner. It will enter service in 2008.", "2008", "The Boeing 787 will enter service"),
     # two dates of one phrase leave the title together; a date that is the subject stays
-    ("Jobs made an appearance in March and June to unveil the iPad 2.", "March", "Jobs made an appearance"),
+    ("Jobs made an appearance in March and June to unveil the iPad 2.", "March", "Jobs made an appearance to unveil the iPad 2"),
     ("Monday's email announcement marked the third time that Jobs took leave.", "Monday",
      "Monday's email announcement marked the third time that Jobs took leave"),
     # what was said or told, not only who said it

@@ -318,7 +318,10 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
         if after and thin and rules.complementizer_start is not None and rules.complementizer_start.match(text, right):
             right = after[0]  # "Jobs said [Friday] | that Apple will give owners a free case": what was said
         elif before and not _is_quoted(text, sentence, before[-1], left):
-            left = before[-1]
+            if len(before) > 1 and _is_appositive(text, before[-1], left, rules):
+                left = before[-2]  # "launched the iTunes Music Store, [a online music store,] on April 28, 2003"
+            else:
+                left = before[-1]
             if subject_of(text, sentence, (left, right), rules) is not None:
                 break  # "Deliveries to Singapore Airlines, its launch customer, [are not due | until October]"
         elif after and thin:
@@ -362,7 +365,8 @@ def subject_of(text: str, sentence: tuple[int, int], clause: tuple[int, int], ru
     while end > sentence[0] and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
         end -= 1
     if rules.relative_start is not None and rules.relative_start.match(text, left):
-        begin = _antecedent_start(text, sentence[0], end, rules)
+        seg_start = max((p for p in _boundaries(text, *sentence, rules) if p < end), default=sentence[0])
+        begin = _antecedent_start(text, seg_start, end, rules)
         return (begin, end) if begin is not None and begin < end else None
     # the subject of the clause a "that" opens ("It should be mentioned that [the stock capital of Apple] tripled
     # in 2004, doubled in 2005"), else of the sentence
@@ -395,12 +399,24 @@ def subject_of(text: str, sentence: tuple[int, int], clause: tuple[int, int], ru
 def _antecedent_start(text: str, seg_start: int, seg_end: int, rules: EventRules) -> int | None:
     """Where the noun phrase ending at seg_end begins: its determiner, else its run of capitalized words."""
     found = _noun_phrase_start(text, seg_start, seg_end, rules)
-    if found is not None:
-        return found
     run = None
     for m in rules.name_run.finditer(text, seg_start, seg_end):
         run = m
-    return run.start() if run is not None and run.end() >= seg_end - 1 else None
+    if run is not None and run.end() >= seg_end - 1 and (found is None or run.start() > found):
+        # "will replace [Mac OS X Snow Leopard], which ...": the name the clause follows, with a determiner
+        # right before it ("[the iTunes Music Store]")
+        det = rules.determiner.match(text, found) if found is not None else None
+        if det is not None and not text[det.end():run.start()].strip():
+            return found
+        return run.start()
+    return found
+
+
+def _is_appositive(text: str, start: int, end: int, rules: EventRules) -> bool:
+    """text[start:end] is a noun phrase set off by commas: a comma, a determiner, no verb ("[, its launch customer]")."""
+    m = re.match(r"\s*,\s*", text[start:end])
+    return (m is not None and rules.determiner.match(text, start + m.end()) is not None
+            and not (rules.verb_word is not None and rules.verb_word.search(text, start, end)))
 
 
 def _set_off_after_that(text: str, points: list[int], left: int, right: int, start: int, end: int,
@@ -589,7 +605,7 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
             clauses = [clause_after(text, sentence, _skip_word(text, mention.end), er)]
         else:
             cuts = tuple(m.end for m in dating if m is not mention and sentence[0] <= m.start < sentence[1]
-                         and (m.timex.start or m.event_when))
+                         and (m.timex.start or m.event_when) and not _joined(text, mention, m, er))
             clauses = [clause_around(text, sentence, mention.start, mention.end, er, cuts)]
             if er.period_end is not None and (er.period_end.search(text, sentence[0], mention.start)
                                               or _ends_at_next(text, mention, mentions, er)):
@@ -611,6 +627,13 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
             events.append(_event(article, mention, when, sentence, clause, er, sentences.before(mention.start),
                                  rules.tables.get("holiday"), known, sentences, people, tuple(mentions)))
     return _with_main_event(article, events, sentences, er, rules.tables.get("holiday"), known)
+
+
+def _joined(text: str, a: Mention, b: Mention, er: EventRules) -> bool:
+    """Two date phrases of one phrase ("in March [and] June"): one clause dates both."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    between = text[first.end:second.start]
+    return er.joiner_only is not None and bool(between.strip()) and er.joiner_only.fullmatch(between) is not None
 
 
 def _ends_at_next(text: str, mention: Mention, mentions: list[Mention], er: EventRules) -> Mention | None:
