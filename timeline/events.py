@@ -19,6 +19,7 @@ from timeline.temporal.compile import Rules, Table, word_set_regex
 from timeline.temporal.context import SentenceIndex, in_quotation, sentence_spans
 
 TITLE_WORDS = 14
+ATTRIBUTION_WORDS = 6  # "Union officials said": who said it, at most this many words
 SUBJECT_WORDS = 10  # a subject taken from the start of the sentence is at most this long
 REPORT_WORDS = 8  # a clause this short before "that ..." is a report whose title says what was reported
 PERIOD_END_GAP = 20  # "the quarter, which ended Dec. 30": at most this many characters between period and end
@@ -104,6 +105,7 @@ class EventRules:
     complementizer_start: re.Pattern[str] | None = None
     complementizer_word: re.Pattern[str] | None = None
     coordinated_verb: re.Pattern[str] | None = None  # " and took": a second verb of the same subject
+    attribution: re.Pattern[str] | None = None  # "Union officials said (that) ...": who said it, at a title's start
     period_end: re.Pattern[str] | None = None  # "the quarter [ended] Aug. 26": a date that ends a period
     np_link: re.Pattern[str] | None = None  # "version [of] the 777": joins a noun phrase to the one it names
     joiner_only: re.Pattern[str] | None = None  # the words between two dates cut out of a title ("March [and] June")
@@ -164,6 +166,8 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
                               rf"|(?:\w+{adverb}\s+)?(?:{_words_alt(data['finite_verbs'])}))\b", re.IGNORECASE),
         coordinated_verb=re.compile(rf"\s(?:{_words_alt(data['coordinators'])})\s+(?:\w+{adverb}\s+)?"
                                     rf"(?:{_words_alt(data['finite_verbs'])}|[a-z]+{past_participle})\b"),
+        attribution=re.compile(rf"(?:\S+\s+){{1,{ATTRIBUTION_WORDS}}}?(?:{_words_alt(data['saying_verbs'])})\s+"
+                               rf"(?:(?:{_words_alt(data['complementizers'])})\s+)?", re.IGNORECASE),
         period_end=re.compile(rf"\b(?:{_words_alt(data['period_end_words'])})\s+$", re.IGNORECASE),
         np_link=re.compile(rf"\s(?:{_words_alt(data['noun_phrase_links'])})\s+$", re.IGNORECASE),
         joiner_only=re.compile(rf"[\s,]*(?:(?:{_words_alt(data['date_joiners'] + data['period_end_words'])})[\s,]*)*",
@@ -486,6 +490,10 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
         raw = _with_name(raw, name, rules)
     raw = _balance_brackets(raw)
     words = _DATELINE.sub("", _STRAY.sub("", raw)).split()
+    if len(words) > TITLE_WORDS and rules.attribution is not None and (said := rules.attribution.match(" ".join(words))):
+        # "Union officials said nearly 14,000 employees at four French sites had a two hour work stoppage …":
+        # what was said, when the title is too long for both
+        words = " ".join(words)[said.end():].split()
     title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
     title = _STRAY.sub("", _balance_quotes(title)).strip()
     return title[:1].upper() + title[1:]
