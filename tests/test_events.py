@@ -136,3 +136,12 @@ def test_a_period_and_its_end_date_are_one_entry():
                                date=dt.date(1989, 11, 1))
     assert {"the third quarter", "Aug. 26"} <= {m.text for m in mentions}
     assert [e.mention.text for e in events] == ["the third quarter"]
+
+
+def test_a_lead_cut_after_an_initialism_goes_on_in_the_parenthesis():
+    text = ("Northrop Grumman and Airbus parent company EADS N.V. (EADS) have unexpectedly defeated Boeing for a "
+            "US$40 billion contract. It is the biggest contract of its kind.")
+    _, events = _events(text, title="Northrop Grumman and EADS defeat Boeing for $40 billion contract")
+    [main] = [e for e in events if e.headline]
+    assert main.quote.startswith("Northrop") and "have unexpectedly defeated Boeing" in main.quote
+    assert text[main.quote_start:main.quote_end] == main.quote

@@ -692,7 +692,8 @@ def _with_main_event(article: Article, events: list[Event], sentences: SentenceI
         return events
     headline = _headline_title(article.title)
     wanted = set(content_terms(article.title or "", er))
-    recent = [i for i, e in enumerate(events) if (e.quote_start, e.quote_end) == lead and _recent(e.when, article.date)]
+    recent = [i for i, e in enumerate(events) if lead[0] <= e.quote_start and e.quote_end <= lead[1]
+              and _recent(e.when, article.date)]
     if recent:
         best = max(recent, key=lambda i: (len(wanted.intersection(events[i].terms)), -i))
         update: dict[str, object] = {"headline": True}
@@ -706,7 +707,7 @@ def _next_day(article: Article, events: list[Event], sentences: SentenceIndex, l
     """The one event of the sentence after an undated lead, when it is dated to a day of the week before
     publication: the day the text makes clear ("Boeing have unveiled their new 787 Dreamliner. Sunday was chosen
     as its date matches ..."; "... has made its maiden flight. The take-off, at 08:30 UTC, was normal")."""
-    index = sentences.spans.index(lead)
+    index = sentences.spans.index(sentences.at(lead[1] - 1))
     if index + 1 >= len(sentences.spans) or article.date is None:
         return None
     after = sentences.spans[index + 1]
@@ -729,10 +730,25 @@ def _lead_sentence(article: Article, sentences: SentenceIndex, er: EventRules) -
     if not first:
         return None
     wanted = set(content_terms(article.title or "", er))
+    first = [_joined_initialism(text, s, sentences) for s in first]
     shared = [len(wanted.intersection(content_terms(text[s[0]:s[1]], er))) for s in first]
     if shared[0] or not any(shared):
         return first[0]
     return first[shared.index(max(shared))]
+
+
+_INITIALISM_END = re.compile(r"(?:\b[A-Z]\.){2,}$")
+
+
+def _joined_initialism(text: str, sentence: tuple[int, int], sentences: SentenceIndex) -> tuple[int, int]:
+    """A sentence cut after an initialism before a parenthesis ("... EADS N.V. | (EADS) have defeated Boeing")
+    goes on in the next one."""
+    if not _INITIALISM_END.search(text, sentence[0], sentence[1]):
+        return sentence
+    index = sentences.spans.index(sentence)
+    if index + 1 < len(sentences.spans) and text[sentences.spans[index + 1][0]:][:1] == "(":
+        return sentence[0], sentences.spans[index + 1][1]
+    return sentence
 
 
 def _recent(when: TimeValue, published: dt.date) -> bool:
