@@ -600,7 +600,7 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
     events: list[Event] = []
     seen: set[tuple[int, int, str]] = set()
     known = _names_inside_sentences(text, er)
-    people = people_in(text[article.body_start:], er)
+    people = _People(text[article.body_start:], er)
     dating = _dating_mentions(article, mentions, sentences, er)
     # a recurring date in a sentence that also dates something is tied to that date, not context
     dated_sentences = {sentences.at(m.start) for m in dating if (m.event_when or m.timex).start is not None}
@@ -837,7 +837,7 @@ def _skip_word(text: str, pos: int) -> int:
 
 def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[int, int],
            clause: tuple[int, int], er: EventRules, previous: tuple[int, int] | None, occasions: Table | None,
-           known: frozenset[str], sentences: SentenceIndex, people: frozenset[str] = frozenset(),
+           known: frozenset[str], sentences: SentenceIndex, people: _People | None = None,
            mentions: tuple[Mention, ...] = ()) -> Event:
     text = article.text
     clause_text = text[clause[0]:clause[1]]
@@ -871,7 +871,7 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
 
 
 def _pronoun_name(text: str, sentences: SentenceIndex, sentence: tuple[int, int], pos: int, er: EventRules,
-                  people: frozenset[str]) -> str | None:
+                  people: _People | None) -> str | None:
     """Who or what a pronoun at ``pos`` stands for (see person_pronouns in events.toml); None when the clause
     opens with no pronoun or nothing fits."""
     if er.person_pronoun is None or er.thing_pronoun is None or er.company_noun is None:
@@ -879,10 +879,12 @@ def _pronoun_name(text: str, sentences: SentenceIndex, sentence: tuple[int, int]
     index = sentences.spans.index(sentence) if sentence in sentences.spans else 0
     window = sentences.spans[max(0, index - PRONOUN_SENTENCES)][0]
     if er.person_pronoun.match(text, pos):
-        names = [w[-1] for w in _runs(text, window, pos, er) if w[-1] in people]
+        surnames = people.names() if people is not None else frozenset()
+        names = [w[-1] for w in _runs(text, window, pos, er) if w[-1] in surnames]
         return names[-1] if names else None
     if er.company_noun.match(text, pos):
-        names = [" ".join(w) for w in _runs(text, window, pos, er) if w[-1] not in people]
+        surnames = people.names() if people is not None else frozenset()
+        names = [" ".join(w) for w in _runs(text, window, pos, er) if w[-1] not in surnames]
         return names[-1] if names else None
     if er.thing_pronoun.match(text, pos) and not (er.expletive and er.expletive.match(text, pos)) and index > 0:
         before = sentences.spans[index - 1]
@@ -916,6 +918,19 @@ def _sentence_subject(text: str, sentence: tuple[int, int], er: EventRules) -> t
     if er.person_pronoun.match(text, sentence[0]) or er.thing_pronoun.match(text, sentence[0]):
         return None
     return sentence[0], sentence[0] + len(text[sentence[0]:stop].rstrip())
+
+
+class _People:
+    """The people an article names (people_in), found the first time a title needs them (most never do)."""
+
+    def __init__(self, text: str, er: EventRules) -> None:
+        self._text, self._er = text, er
+        self._names: frozenset[str] | None = None
+
+    def names(self) -> frozenset[str]:
+        if self._names is None:
+            self._names = people_in(self._text, self._er)
+        return self._names
 
 
 def people_in(text: str, er: EventRules) -> frozenset[str]:
