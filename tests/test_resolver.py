@@ -117,14 +117,14 @@ CASES = [
     ("2025-05-08", "The parade is held annually in Red Square.", "annually", "P1Y", "SET"),
     ("2025-05-08", "The shop closes on Sundays.", "Sundays", "XXXX-WXX-7", "SET"),
     # --- TimeBank conventions (TempEval-3 gold) ---------------------------------------------------------
-    # a weekday with a part of day is a DATE of that day
-    ("1999-02-06", "The Internet provider closed the site Thursday night.", "Thursday night", "1999-02-04", "day"),
+    # a weekday with a part of day is a TIME: that part of that day (TimeML TNI, TimeBank's convention)
+    ("1999-02-06", "The Internet provider closed the site Thursday night.", "Thursday night", "1999-02-04TNI", "day"),
     # a quoted phrase not in title case is still a date
     ("1989-11-02", '"Next week we will decide," he said.', "Next week", "1989-W45", "week"),
-    # ... except the evening, a TIME of that day (TimeML's TEV)
+    # ... the evening too (TimeML's TEV)
     ("1998-02-13", "A woman was killed Thursday evening in a laundromat.", "Thursday evening", "1998-02-12TEV", "day"),
     # "until <weekday>" is a deadline still ahead, even after a past-tense verb
-    ("2000-03-30", "Immigration officials postponed until Tuesday morning any action on the boy's parole.", "Tuesday morning", "2000-04-04", "day"),
+    ("2000-03-30", "Immigration officials postponed until Tuesday morning any action on the boy's parole.", "Tuesday morning", "2000-04-04TMO", "day"),
     ("2000-04-03", "The service has given the relatives until 9 a.m. Tuesday to sign a paper.", "9 a.m. Tuesday", "2000-04-04T09:00", "minute"),
     # quarters: an ordinal quarter is the latest one begun by the article date; "the latest quarter" the last ended
     ("1989-11-02", "It expects a fourth-quarter charge.", "fourth-quarter", "1989-Q4", "quarter"),
