@@ -78,7 +78,7 @@ CASES = [
     ("2025-12-20", "The summit will open on Jan. 5.", "Jan. 5", "2026-01-05", "day"),
     ("2025-05-08", "in the summer of 1996", "the summer of 1996", "1996-SU", "season"),
     ("2025-05-08", "profit in the third quarter of 1997", "the third quarter of 1997", "1997-Q3", "quarter"),
-    ("2025-05-08", "Prices soared in the 1990s.", "1990s", "199", "decade"),
+    ("2025-05-08", "Prices soared in the 1990s.", "the 1990s", "199", "decade"),
     ("2025-05-08", "in the 20th century", "the 20th century", "19", "century"),
     ("2025-05-08", "The plant opens in mid-2026.", "mid-2026", "2026", "year"),
     ("2025-05-08", "Sales slumped in late March 2020.", "late March 2020", "2020-03", "month"),
