@@ -120,7 +120,8 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
         forced = {"this": "present"}.get(forced, forced).strip("~!")
         if not forced and sentence not in markers:
             markers[sentence] = sentence_markers(text, sentence, language)
-        tense = forced or tense_near(text, sentence, cand.start, cand.end, language, markers.get(sentence))
+        quoted = quotes.at(sentence, cand.start)
+        tense = forced or tense_near(text, sentence, cand.start, cand.end, language, markers.get(sentence), quoted)
         zone = fill(rule.zone, m, rule, rules) if rule.zone else ""
         if zone == "LOCAL":
             zone = local_zone(text, sentence, begin, gazetteer) or ""
@@ -138,7 +139,7 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
         mentions.append(Mention(
             start=cand.start, end=cand.end, text=text[cand.start:cand.end], timex=value, rule=rule.name,
             anchor=_anchor_kind(rule.value, rule.type), event_when=event_when, kind=rule.kind,  # type: ignore[arg-type]
-            tense=tense, quoted=quotes.at(sentence, cand.start),
+            tense=tense, quoted=quoted,
         ))
         # "Victory Day parade" names an occasion, not a reference time; "a year ago" said of a quarter
         # (kind quarter_comparison) and "the year-ago quarter" (remember = false) are comparison points.
