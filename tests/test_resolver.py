@@ -205,6 +205,19 @@ def test_not_a_date(dct, sentence, word):
     assert all(word.lower() not in m.text.lower() for m in mentions), [(m.text, m.timex.value) for m in mentions]
 
 
+@pytest.mark.parametrize(("dct", "sentence", "phrase", "mod"), [
+    ("1989-11-02", "Two plants will be closed over the next year or so.", "the next year or so", "APPROX"),
+    ("1989-11-02", "The company wouldn't be profitable until 1994 or later.", "1994 or later", "ON_OR_AFTER"),
+    ("1989-11-02", "It is confident about earnings for 1990 and beyond.", "1990 and beyond", "ON_OR_AFTER"),
+    ("1989-11-02", "The talks may last two weeks or more.", "two weeks or more", "EQUAL_OR_MORE"),
+])
+def test_words_after_a_phrase_that_belong_to_it_set_its_mod(dct, sentence, phrase, mod):
+    """TimeML keeps "or so", "or later", "and beyond" in the TIMEX3 and says them with mod (table postmod)."""
+    found = {m.text: m for m in find_mentions(sentence, dt.date.fromisoformat(dct), RULES)}
+    assert phrase in found, list(found)
+    assert found[phrase].timex.mod == mod
+
+
 def test_table_is_large_enough():
     assert len(CASES) + len(NOT_DATES) >= 80
 
