@@ -113,6 +113,8 @@ CASES = [
     ("1998-10-25", "The Times said in an editorial on Monday, Oct. 26: the murder", "Monday, Oct. 26", "1998-10-26", "day"),
     ("2025-05-08", "Currently, China is working with Russia.", "Currently", "PRESENT_REF", "DATE"),
     ("2025-05-08", "They meet every year.", "every year", "P1Y", "SET"),
+    # a year never starts a range of durations
+    ("1997-04-10", "Deputies were sentenced in 1995 to 15 years in prison.", "15 years", "P15Y", "DURATION"),
     # TimeBank leaves the adjective "annual" ("an annual parade") unannotated; the adverb is a SET
     ("2025-05-08", "The parade is held annually in Red Square.", "annually", "P1Y", "SET"),
     ("2025-05-08", "The shop closes on Sundays.", "Sundays", "XXXX-WXX-7", "SET"),
