@@ -78,7 +78,7 @@ CASES = [
     ("2025-12-20", "The summit will open on Jan. 5.", "Jan. 5", "2026-01-05", "day"),
     ("2025-05-08", "in the summer of 1996", "the summer of 1996", "1996-SU", "season"),
     ("2025-05-08", "profit in the third quarter of 1997", "the third quarter of 1997", "1997-Q3", "quarter"),
-    ("2025-05-08", "Prices soared in the 1990s.", "1990s", "199", "decade"),
+    ("2025-05-08", "Prices soared in the 1990s.", "the 1990s", "199", "decade"),
     ("2025-05-08", "in the 20th century", "the 20th century", "19", "century"),
     ("2025-05-08", "The plant opens in mid-2026.", "mid-2026", "2026", "year"),
     ("2025-05-08", "Sales slumped in late March 2020.", "late March 2020", "2020-03", "month"),
@@ -113,18 +113,20 @@ CASES = [
     ("1998-10-25", "The Times said in an editorial on Monday, Oct. 26: the murder", "Monday, Oct. 26", "1998-10-26", "day"),
     ("2025-05-08", "Currently, China is working with Russia.", "Currently", "PRESENT_REF", "DATE"),
     ("2025-05-08", "They meet every year.", "every year", "P1Y", "SET"),
+    # a year never starts a range of durations
+    ("1997-04-10", "Deputies were sentenced in 1995 to 15 years in prison.", "15 years", "P15Y", "DURATION"),
     # TimeBank leaves the adjective "annual" ("an annual parade") unannotated; the adverb is a SET
     ("2025-05-08", "The parade is held annually in Red Square.", "annually", "P1Y", "SET"),
     ("2025-05-08", "The shop closes on Sundays.", "Sundays", "XXXX-WXX-7", "SET"),
     # --- TimeBank conventions (TempEval-3 gold) ---------------------------------------------------------
-    # a weekday with a part of day is a DATE of that day
-    ("1999-02-06", "The Internet provider closed the site Thursday night.", "Thursday night", "1999-02-04", "day"),
+    # a weekday with a part of day is a TIME: that part of that day (TimeML TNI, TimeBank's convention)
+    ("1999-02-06", "The Internet provider closed the site Thursday night.", "Thursday night", "1999-02-04TNI", "day"),
     # a quoted phrase not in title case is still a date
     ("1989-11-02", '"Next week we will decide," he said.', "Next week", "1989-W45", "week"),
-    # ... except the evening, a TIME of that day (TimeML's TEV)
+    # ... the evening too (TimeML's TEV)
     ("1998-02-13", "A woman was killed Thursday evening in a laundromat.", "Thursday evening", "1998-02-12TEV", "day"),
     # "until <weekday>" is a deadline still ahead, even after a past-tense verb
-    ("2000-03-30", "Immigration officials postponed until Tuesday morning any action on the boy's parole.", "Tuesday morning", "2000-04-04", "day"),
+    ("2000-03-30", "Immigration officials postponed until Tuesday morning any action on the boy's parole.", "Tuesday morning", "2000-04-04TMO", "day"),
     ("2000-04-03", "The service has given the relatives until 9 a.m. Tuesday to sign a paper.", "9 a.m. Tuesday", "2000-04-04T09:00", "minute"),
     # quarters: an ordinal quarter is the latest one begun by the article date; "the latest quarter" the last ended
     ("1989-11-02", "It expects a fourth-quarter charge.", "fourth-quarter", "1989-Q4", "quarter"),
@@ -203,6 +205,19 @@ def test_phrase_resolves(dct, sentence, phrase, value, precision):
 def test_not_a_date(dct, sentence, word):
     mentions = find_mentions(sentence, dt.date.fromisoformat(dct), RULES)
     assert all(word.lower() not in m.text.lower() for m in mentions), [(m.text, m.timex.value) for m in mentions]
+
+
+@pytest.mark.parametrize(("dct", "sentence", "phrase", "mod"), [
+    ("1989-11-02", "Two plants will be closed over the next year or so.", "the next year or so", "APPROX"),
+    ("1989-11-02", "The company wouldn't be profitable until 1994 or later.", "1994 or later", "ON_OR_AFTER"),
+    ("1989-11-02", "It is confident about earnings for 1990 and beyond.", "1990 and beyond", "ON_OR_AFTER"),
+    ("1989-11-02", "The talks may last two weeks or more.", "two weeks or more", "EQUAL_OR_MORE"),
+])
+def test_words_after_a_phrase_that_belong_to_it_set_its_mod(dct, sentence, phrase, mod):
+    """TimeML keeps "or so", "or later", "and beyond" in the TIMEX3 and says them with mod (table postmod)."""
+    found = {m.text: m for m in find_mentions(sentence, dt.date.fromisoformat(dct), RULES)}
+    assert phrase in found, list(found)
+    assert found[phrase].timex.mod == mod
 
 
 def test_table_is_large_enough():

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from timeline.temporal import find_mentions, load_rules
-from timeline.temporal.context import (FUTURE_BEFORE, SentenceIndex, _sentence_markers_by_list, sentence_markers,
-                                       sentence_spans, tense_near)
+from timeline.temporal.context import (FUTURE_BEFORE, SentenceIndex, _sentence_markers_by_list, in_quotation,
+                                       sentence_markers, sentence_spans, tense_near)
 from timeline.temporal.extract import find_candidates
 from timeline.temporal.prefilter import AHEAD, BACK, TOKEN_REACH, _WORD, _merge
 
@@ -22,6 +22,7 @@ TEXTS = [
     "The recently announced iPhone 4 is set for November 2; it's celebrated every year on May 9 in Russia.",
     "Ünïcödé yesterday 1998_07 __May__ May-June 7,7,7,7 x" + "y" * 300 + "year today",
     "İstanbul talks end today; İzmir votes next Friday.",  # lower-casing changes the length: the other scan
+    'Hadley told reporters on Thursday: "It\'s going to be weeks," and “we will act on Monday” he said Friday "now',
 ]
 
 
@@ -67,8 +68,15 @@ def test_one_marker_scan_finds_what_one_scan_per_list_finds(text):
         assert sentence_markers(text, sentence, RULES.language) == _sentence_markers_by_list(text, sentence, RULES.language)
 
 
-def _tense_by_scan(markers, start: int, end: int) -> str:
-    """tense_near as a scan of every marker of the sentence (what the sorted index replaces)."""
+def _tense_by_scan(markers, start: int, end: int, text: str = "", sentence=(0, 0), quoted: bool | None = None) -> str:
+    """tense_near as a scan of every marker of the sentence (what the sorted index replaces); with ``quoted``,
+    only the markers on the mention's side of the quotation marks (read char by char), if there are any."""
+    if quoted is not None:
+        def side(m_start: int) -> bool:
+            return in_quotation(text, sentence, m_start) == quoted
+        if any(side(a) for a, _, _, aux in markers.explicit if not aux) or any(side(a) for a, _ in markers.ed_verbs):
+            markers = type(markers)(tuple(m for m in markers.explicit if side(m[0])),
+                                    tuple(m for m in markers.ed_verbs if side(m[0])), markers.generic_cue)
     best: tuple[float, int, str] | None = None
     explicit = set()
     for pos, (m_start, m_end, tense, after_aux) in enumerate(markers.explicit):
@@ -97,6 +105,9 @@ def test_nearest_marker_by_index_is_the_nearest_by_scan(text):
         markers = sentence_markers(text, sentence, RULES.language)
         for start, end in ((cand.start, cand.end), (sentence[0], sentence[0] + 1), (cand.start - 3, cand.end + 2)):
             assert tense_near(text, sentence, start, end, RULES.language, markers) == _tense_by_scan(markers, start, end)
+            for quoted in (False, True):
+                assert tense_near(text, sentence, start, end, RULES.language, markers, quoted) == \
+                    _tense_by_scan(markers, start, end, text, sentence, quoted)
 
 
 def _seconds(text: str) -> float:

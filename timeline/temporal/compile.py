@@ -110,6 +110,10 @@ class LanguageData:
     auxiliary: re.Pattern[str] = re.compile("(?!)")  # an auxiliary right before a participle ("will be held")
     common_words: frozenset[str] = frozenset()  # words too frequent to anchor a rule on (see prefilter.py)
     markers: MarkerScan | None = None  # future, past, present, future-before and generic-cue words in one scan
+    thousands_separator: str = ""  # written between groups of three digits ("4,000"); slots drop it
+    # Words after a time expression that belong to it and set its mod ("the next year or so", "1994 or later";
+    # table postmod): group "w" holds the words.
+    postmod: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -292,6 +296,8 @@ def _load_language(path: Path, tables: dict[str, Table]) -> LanguageData:
         past_verb=re.compile(rf"\b([a-z]{{3,}}{re.escape(tense['past_suffix'])})\b", re.IGNORECASE),
         auxiliary=re.compile(rf"\b(?:{'|'.join(map(re.escape, tense['auxiliary']))})\s+(?:\w+{adverb}\s+)?$", re.IGNORECASE),
         common_words=frozenset(words["common"]),
+        thousands_separator=words.get("thousands_separator", ""),
+        postmod=re.compile(r"\s+(?P<w>" + tables["postmod"].fast + ")", re.IGNORECASE) if "postmod" in tables else None,
         markers=marker_scan({"future": tense["future"], "past": tense["past"], "present": tense["present"],
                              "future-before": tense.get("future_before", []), "generic": cues}),
     )

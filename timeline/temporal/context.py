@@ -74,13 +74,23 @@ class TenseMarkers:
     explicit: tuple[tuple[int, int, str, bool], ...]  # (start, end, tense, participle after an auxiliary)
     ed_verbs: tuple[tuple[int, int], ...]  # "-ed" words that may be past-tense verbs
     generic_cue: bool
-    # Sorted views for tense_near, so that a sentence of thousands of dates and markers stays linear.
-    _index: "_MarkerIndex | None" = field(default=None, compare=False, repr=False)
+    quotes: tuple[tuple[int, int], ...] = ()  # the sentence's stretches inside double quotes, [start, end)
+    # Sorted views for tense_near, so that a sentence of thousands of dates and markers stays linear; one per
+    # quotation state asked for (None: every marker, True: those inside quotes, False: those outside).
+    _index: "dict[bool | None, _MarkerIndex] | None" = field(default=None, compare=False, repr=False)
 
-    def index(self) -> "_MarkerIndex":
+    def index(self, quoted: bool | None = None) -> "_MarkerIndex":
         if self._index is None:
-            object.__setattr__(self, "_index", _MarkerIndex(self))
-        return self._index  # type: ignore[return-value]
+            object.__setattr__(self, "_index", {})
+        cache = self._index
+        assert cache is not None
+        if quoted not in cache:
+            cache[quoted] = _MarkerIndex(self, quoted)
+        return cache[quoted]
+
+    def quoted_at(self, offset: int) -> bool:
+        i = bisect.bisect_right(self.quotes, (offset, float("inf"))) - 1
+        return i >= 0 and self.quotes[i][0] <= offset < self.quotes[i][1]
 
 
 class _Sorted:
@@ -124,14 +134,18 @@ class _Sorted:
 
 
 class _MarkerIndex:
-    def __init__(self, markers: TenseMarkers) -> None:
-        usable = [(i, a, b, t) for i, (a, b, t, aux) in enumerate(markers.explicit) if not aux]
+    def __init__(self, markers: TenseMarkers, quoted: bool | None = None) -> None:
+        def keep(start: int) -> bool:
+            return quoted is None or markers.quoted_at(start) == quoted
+
+        usable = [(i, a, b, t) for i, (a, b, t, aux) in enumerate(markers.explicit) if not aux and keep(a)]
         self.plain = _Sorted([x for x in usable if x[3] != FUTURE_BEFORE])
         self.before_only = _Sorted([(i, a, b, "future") for i, a, b, t in usable if t == FUTURE_BEFORE])
         self.counts: dict[str, int] = {}
         for x in self.plain.by_start:
             self.counts[x[3]] = self.counts.get(x[3], 0) + 1
-        self.ed = _Sorted([(i, a, b, "past") for i, (a, b) in enumerate(markers.ed_verbs)])
+        self.ed = _Sorted([(i, a, b, "past") for i, (a, b) in enumerate(markers.ed_verbs) if keep(a)])
+        self.empty = not usable and not self.ed.by_start
 
 
 def sentence_markers(text: str, sentence: tuple[int, int], language: LanguageData) -> TenseMarkers:
@@ -159,7 +173,39 @@ def sentence_markers(text: str, sentence: tuple[int, int], language: LanguageDat
                               name == "past" and _after_auxiliary(text, s_start, pos, language)))
     found.sort()
     explicit = tuple((a, b, tense, aux) for _, a, b, tense, aux in found)
-    return TenseMarkers(explicit, _ed_verbs(text, s_start, s_end, language), generic)
+    return TenseMarkers(explicit, _ed_verbs(text, s_start, s_end, language), generic, quote_spans(text, sentence))
+
+
+def quote_spans(text: str, sentence: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+    """The stretches of the sentence inside double quotes, as ``in_quotation`` reads them: an offset is in one
+    when the quote characters before it (in the sentence) leave a quotation open."""
+    spans: list[tuple[int, int]] = []
+    inside, opened = False, 0
+    s_start, s_end = sentence
+    pos = s_start
+    while True:
+        pos = _next_quote(text, pos, s_end)
+        if pos < 0:
+            break
+        ch = text[pos]
+        now = not inside if ch == '"' else ch == "“"
+        if now and not inside:
+            opened = pos + 1
+        elif inside and not now:
+            spans.append((opened, pos + 1))
+        inside = now
+        pos += 1
+    if inside:
+        spans.append((opened, s_end))
+    return tuple(spans)
+
+
+_QUOTE_RE = re.compile('["“”]')
+
+
+def _next_quote(text: str, pos: int, end: int) -> int:
+    m = _QUOTE_RE.search(text, pos, end)
+    return m.start() if m else -1
 
 
 _MARKER_ORDER = {"future": 0, "past": 1, "present": 2, FUTURE_BEFORE: 3}
@@ -185,20 +231,25 @@ def _sentence_markers_by_list(text: str, sentence: tuple[int, int], language: La
             explicit.append((m.start(), m.end(), tense,
                              tense == "past" and _after_auxiliary(text, s_start, m.start(), language)))
     return TenseMarkers(tuple(explicit), _ed_verbs(text, s_start, s_end, language),
-                        bool(language.generic_cue.search(text, s_start, s_end)))
+                        bool(language.generic_cue.search(text, s_start, s_end)), quote_spans(text, sentence))
 
 
 def tense_near(text: str, sentence: tuple[int, int], start: int, end: int, language: LanguageData,
-               markers: TenseMarkers | None = None) -> str:
+               markers: TenseMarkers | None = None, quoted: bool | None = None) -> str:
     """past/present/future/generic from the tense marker nearest to the mention inside its sentence.
 
     Markers after the mention count too ("On Thursday, Putin said"), at a small distance penalty.
     "generic" = present tense with a recurring-date cue ("is celebrated on May 9") and no past/future marker.
     ``markers``: the sentence's markers if already found (``sentence_markers``).
+    ``quoted``: whether the mention sits inside double quotes; then only the markers on the same side of the
+    quotation marks count, when there are any ("told reporters on Thursday: "It's going to be weeks"": the
+    quoted future says nothing of Thursday).
     """
     if markers is None:
         markers = sentence_markers(text, sentence, language)
-    index = markers.index()
+    index = markers.index(quoted if markers.quotes else None)
+    if index.empty and markers.quotes:
+        index = markers.index()
     # The explicit markers, minus those inside the mention: the nearest wins, the first listed on a tie.
     # A future-before marker counts only when it starts before the mention's end.
     candidates = index.plain.nearest(start, end) + index.before_only.nearest(start, end, after=False)

@@ -66,6 +66,18 @@ def _quoted_title(text: str, start: int, end: int) -> bool:
     return len(words) > 1 and all(w[0].isupper() for w in words if w[0].isalpha())
 
 
+def _postmod(text: str, cand: Candidate, limit: int, rules: Rules) -> tuple[int, str | None]:
+    """The mention's end and mod once the words after it that belong to it are taken in ("the next year or so":
+    APPROX; "1994 or later": ON_OR_AFTER), unless they reach into the next candidate (``limit``)."""
+    regex = rules.language.postmod
+    if regex is None or cand.rule.type in (TimexType.SET, None):
+        return cand.end, None
+    m = regex.match(text, cand.end, min(limit, cand.end + 24))
+    if m is None:
+        return cand.end, None
+    return m.end(), rules.tables["postmod"].get(m.group("w"))
+
+
 def _anchor_kind(value_template: str, timex_type: TimexType) -> str:
     if timex_type in (TimexType.DURATION, TimexType.SET):
         return "none"
@@ -109,10 +121,12 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
     mentions: list[Mention] = []
     markers: dict[tuple[int, int], TenseMarkers] = {}
     quotes = QuoteTracker(text)
-    for cand in find_candidates(text, rules, begin):
+    candidates = find_candidates(text, rules, begin)
+    for i, cand in enumerate(candidates):
         rule, m = cand.rule, cand.match
         if rule.type is None or _quoted_title(text, cand.start, cand.end):
             continue  # a negative rule's match ("seats a week") only keeps shorter rules off its span
+        end, post_mod = _postmod(text, cand, candidates[i + 1].start if i + 1 < len(candidates) else len(text), rules)
         sentence = sentences.at(cand.start)
         forced = fill(rule.tense, m, rule, rules) if rule.tense else ""
         soft = forced.startswith("~")  # "~future": the default tense, but near dates stay near ("by Jan. 14")
@@ -120,14 +134,15 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
         forced = {"this": "present"}.get(forced, forced).strip("~!")
         if not forced and sentence not in markers:
             markers[sentence] = sentence_markers(text, sentence, language)
-        tense = forced or tense_near(text, sentence, cand.start, cand.end, language, markers.get(sentence))
+        quoted = quotes.at(sentence, cand.start)
+        tense = forced or tense_near(text, sentence, cand.start, cand.end, language, markers.get(sentence), quoted)
         zone = fill(rule.zone, m, rule, rules) if rule.zone else ""
         if zone == "LOCAL":
             zone = local_zone(text, sentence, begin, gazetteer) or ""
         ctx = Context(dct, tense, memory.day, memory.month, memory.year, last_quarter=memory.quarter,
                       tense_forced=bool(forced) and not soft, relative=relative)
         value = resolve(fill(rule.value, m, rule, rules), rule.type, ctx,
-                        fill(rule.mod, m, rule, rules) if rule.mod else None, zone or None)
+                        (fill(rule.mod, m, rule, rules) if rule.mod else None) or post_mod, zone or None)
         if value is None or not value.value or "UNDEF" in value.value or "{" in value.value:
             continue
         event_when = None
@@ -136,9 +151,9 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
             if event_when is not None and event_when.start is None:
                 event_when = None
         mentions.append(Mention(
-            start=cand.start, end=cand.end, text=text[cand.start:cand.end], timex=value, rule=rule.name,
+            start=cand.start, end=end, text=text[cand.start:end], timex=value, rule=rule.name,
             anchor=_anchor_kind(rule.value, rule.type), event_when=event_when, kind=rule.kind,  # type: ignore[arg-type]
-            tense=tense, quoted=quotes.at(sentence, cand.start),
+            tense=tense, quoted=quoted,
         ))
         # "Victory Day parade" names an occasion, not a reference time; "a year ago" said of a quarter
         # (kind quarter_comparison) and "the year-ago quarter" (remember = false) are comparison points.

@@ -303,8 +303,9 @@ def shift(base: dt.date, unit: str, n: int) -> str:
     if unit == "quarter":
         y, m = add_months(base.year, (base.month - 1) // 3 * 3 + 1, 3 * n)
         return f"{y:04d}-Q{(m - 1) // 3 + 1}"
-    if unit == "year":
-        return f"{base.year + n:04d}"
+    if unit == "year":  # before year 1 in astronomical numbering, as BC dates are written ("-0494")
+        year = base.year + n
+        return f"{year:04d}" if year >= 0 else f"-{-year:04d}"
     if unit == "decade":
         return f"{base.year // 10 + n:03d}"
     return f"{base.year // 100 + n:02d}"  # century

@@ -26,6 +26,9 @@ def _slot(slot: str, flt: str | None, m: re.Match[str], rule: Rule, rules: Rules
     if slot == "clock":
         return clock(m)
     text = m.group(slot) or ""
+    sep = rules.language.thousands_separator
+    if sep and sep in text and text.replace(sep, "").isdigit():
+        text = text.replace(sep, "")  # "4,000" years: the number, without its separators
     if flt is None:
         table = rules.tables.get(rule.group_tables.get(slot, slot))
         if table is None:
