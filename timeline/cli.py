@@ -167,12 +167,30 @@ def main() -> None:
 @click.option("--feed-url", default=None, metavar="URL",
               help="Where you publish timeline.ics (https://...): written into the calendar so that subscribers "
                    "know where to fetch it again, and how often (every 12 hours).")
+@click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD",
+              help="Keep only entries that reach this day or later.")
+@click.option("--to", "date_to", default=None, metavar="YYYY-MM-DD",
+              help="Keep only entries that begin on this day or earlier.")
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any input was skipped, duplicated or left undated.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the per-article steps (default: this machine's cores; 1: no workers). "
+                   "The outputs are the same whatever the number.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: worker processes on this machine; dask: tasks on a dask.distributed cluster "
+                   "(pip install 'timeline[dask]'), a local one of --jobs workers unless --scheduler is given.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="With --engine dask: the address of a running Dask scheduler.")
+@click.option("--cache", "cache_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The analysis cache (SQLite) that lets a re-run analyse only new or changed articles "
+                   "(default: .timeline/cache.sqlite in the output folder).")
+@click.option("--no-cache", is_flag=True, help="Analyse every article again and keep no cache.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings; only errors and the summary line.")
 @click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
 @handle_errors
 def build(paths: tuple[Path, ...], out_dir: Path, formats: str, dates: tuple[str, ...], templates_dir: Path | None,
           title: str | None, min_sources: int, top: int | None, coarse: str, feed_url: str | None,
-          strict: bool, debug: bool) -> None:
+          date_from: str | None, date_to: str | None, strict: bool, jobs: int | None, engine: str,
+          scheduler: str | None, cache_path: Path | None, no_cache: bool, quiet: bool, debug: bool) -> None:
     """Build the timeline from article files or folders (default: seeds/) into dist/.
 
     PATHS are .txt or .md articles, or folders searched for them. An article's date comes
@@ -205,19 +223,27 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, dates: tuple[str
     user_dates = _parse_user_dates(dates)
     if feed_url is not None and not feed_url.startswith(("https://", "http://")):
         raise UserError(f"--feed-url {feed_url!r}: give the full address, starting with https://")
-    if str(out_dir) == "-":
-        _build_to_stdout(paths, chosen, user_dates, templates_dir, title, min_sources, top, coarse, feed_url)
-        return
-    if out_dir.exists() and not out_dir.is_dir():
+    period = _parse_period(date_from, date_to)
+    if no_cache and cache_path is not None:
+        raise UserError("--cache and --no-cache contradict each other: give one")
+    to_stdout = str(out_dir) == "-"
+    if not to_stdout and out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir}: the output folder is a file; give a folder with -o")
-    _require_some_input(paths)
-    with _cycle_collector_paused():
-        timeline, written = run_build(list(paths), out_dir, chosen, user_dates, templates_dir, title=title,
-                                      min_sources=min_sources, top=top, coarse=coarse, feed_url=feed_url,
-                                      source_date_epoch=_source_date_epoch())
-    for m in timeline.manifest:
-        if message := _manifest_message(m):
-            click.echo(f"warning: {message}", err=True)
+    if not no_cache and cache_path is None and not to_stdout:
+        from timeline.cache import default_path
+
+        cache_path = default_path(out_dir)
+    with _execution(paths, jobs, engine, scheduler, None if no_cache else cache_path, quiet) as execution:
+        if to_stdout:
+            _build_to_stdout(paths, chosen, user_dates, templates_dir, title, min_sources, top, coarse, feed_url,
+                             period, execution, quiet)
+            return
+        _require_some_input(paths)
+        with _cycle_collector_paused():
+            timeline, written = run_build(list(paths), out_dir, chosen, user_dates, templates_dir, title=title,
+                                          min_sources=min_sources, top=top, coarse=coarse, feed_url=feed_url,
+                                          source_date_epoch=_source_date_epoch(), execution=execution, period=period)
+    _warn(timeline, quiet)
     click.echo(summary_line(timeline, written))
     if strict and any(m.status != ArticleStatus.USED for m in timeline.manifest):
         sys.exit(EXIT_SKIPPED)
@@ -230,9 +256,50 @@ def _require_some_input(paths: tuple[Path, ...]) -> None:
         raise UserError(f"{shown}: no such file or folder; nothing was built (give article files or folders)")
 
 
+def _parse_period(date_from: str | None, date_to: str | None) -> tuple[dt.date | None, dt.date | None]:
+    days = []
+    for option, value in (("--from", date_from), ("--to", date_to)):
+        try:
+            days.append(dt.date.fromisoformat(value) if value else None)
+        except ValueError:
+            raise UserError(f"{option} {value!r}: write the day as YYYY-MM-DD") from None
+    if days[0] and days[1] and days[0] > days[1]:
+        raise UserError(f"--from {date_from} is after --to {date_to}: nothing could be kept")
+    return days[0], days[1]
+
+
+def _warn(timeline: Timeline, quiet: bool) -> None:
+    if quiet:
+        return
+    for m in timeline.manifest:
+        if message := _manifest_message(m):
+            click.echo(f"warning: {message}", err=True)
+
+
+@contextmanager
+def _execution(paths: tuple[Path, ...], jobs: int | None, engine: str, scheduler: str | None,
+               cache_path: Path | None, quiet: bool) -> Iterator[Any]:
+    """Where the per-article steps run, and a progress bar on stderr when it is a terminal."""
+    from timeline.engine import default_jobs
+    from timeline.pipeline import Execution
+    from timeline.progress import Progress
+
+    if scheduler and engine != "dask":
+        raise UserError("--scheduler needs --engine dask")
+    stream = click.get_text_stream("stderr")
+    progress = Progress(stream) if not quiet and stream.isatty() else None
+    try:
+        yield Execution(jobs=jobs or default_jobs(), engine=engine, scheduler=scheduler, cache=cache_path,
+                        progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+
+
 def _build_to_stdout(paths: tuple[Path, ...], formats: list[str], user_dates: dict[str, dt.date],
                      templates_dir: Path | None, title: str | None, min_sources: int, top: int | None, coarse: str,
-                     feed_url: str | None) -> None:
+                     feed_url: str | None, period: tuple[dt.date | None, dt.date | None] = (None, None),
+                     execution: Any = None, quiet: bool = False) -> None:
     """-o -: one format, written to standard output (messages still go to stderr)."""
     from timeline.export import FILES
     from timeline.pipeline import render
@@ -242,10 +309,9 @@ def _build_to_stdout(paths: tuple[Path, ...], formats: list[str], user_dates: di
         raise UserError("-o - writes one output to standard output: choose it with --format (ics, json, html or timelinejs)")
     with _cycle_collector_paused():
         timeline, rendered = render(list(paths), formats, user_dates, templates_dir, title=title, min_sources=min_sources,
-                                    top=top, coarse=coarse, feed_url=feed_url, source_date_epoch=_source_date_epoch())
-    for m in timeline.manifest:
-        if message := _manifest_message(m):
-            click.echo(f"warning: {message}", err=True)
+                                    top=top, coarse=coarse, feed_url=feed_url, source_date_epoch=_source_date_epoch(),
+                                    execution=execution, period=period)
+    _warn(timeline, quiet)
     sys.stdout.buffer.write(rendered[FILES[formats[0]][0]])
     sys.stdout.flush()
 

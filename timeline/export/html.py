@@ -136,6 +136,21 @@ class Sheet:
     latest: dt.date | None = None
     conflicts: int = 0
     schema_version: str = ""
+    total_entries: int = 0  # dated entries of the timeline; the sheet shows at most SHEET_ENTRIES of them
+    left_out: int = 0
+    inputs: int = 0
+    manifest_left_out: int = 0  # used inputs not listed (an archive-size manifest lists only the others)
+
+
+SHEET_ENTRIES = 300  # a sheet of more dated entries shows the most important ones (JSON and ICS keep them all)
+SHEET_MANIFEST = 300  # above this many inputs the sheet lists only those not used as they are
+
+
+def _most_important(entries: list[Entry], limit: int) -> list[Entry]:
+    """The ``limit`` most salient entries (as --top picks them), in time order."""
+    if len(entries) <= limit:
+        return entries
+    return sorted(sorted(entries, key=lambda e: (-e.salience, e.sort_key()))[:limit], key=Entry.sort_key)
 
 
 def _anchor(uid: str, used: set[str]) -> str:
@@ -225,8 +240,9 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
             key=is_key(entry, several_articles),
         )
 
-    entries = [view(e) for e in placeable(timeline)]
-    undated = [view(e) for e in unplaced(timeline)]
+    dated = placeable(timeline)
+    entries = [view(e) for e in _most_important(dated, SHEET_ENTRIES)]
+    undated = [view(e) for e in _most_important(unplaced(timeline), SHEET_ENTRIES)]
 
     days: list[DayLine] = []
     for ev in entries:
@@ -242,7 +258,10 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
         else:
             days.append(DayLine(label=label, iso=iso, titles=[ev.title], anchors=[ev.anchor]))
 
-    manifest = [_manifest_row(m) for m in sorted(timeline.manifest, key=lambda m: m.path)]
+    listed = timeline.manifest
+    if len(listed) > SHEET_MANIFEST:
+        listed = [m for m in listed if m.status != ArticleStatus.USED]
+    manifest = [_manifest_row(m) for m in sorted(listed, key=lambda m: m.path)]
     counts = {s.value: sum(1 for m in timeline.manifest if m.status == s) for s in ArticleStatus}
     start, end = timeline_period(timeline)
     return Sheet(
@@ -261,6 +280,10 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
         latest=max((m.date for m in timeline.manifest if m.date), default=None),
         conflicts=sum(1 for e in timeline.entries if e.conflict is not None),
         schema_version=timeline.schema_version,
+        total_entries=len(dated),
+        left_out=len(dated) - len(entries),
+        inputs=len(timeline.manifest),
+        manifest_left_out=len(timeline.manifest) - len(listed),
     )
 
 

@@ -13,8 +13,8 @@ Rooms by job:
 """
 
 from timeline.ingest.article import read_article
-from timeline.ingest.batch import article_id, ingest
+from timeline.ingest.batch import article_id, ingest, iter_ingest
 from timeline.ingest.files import collect_paths
 from timeline.ingest.tables import IngestTables, load_tables
 
-__all__ = ["IngestTables", "article_id", "collect_paths", "ingest", "load_tables", "read_article"]
+__all__ = ["IngestTables", "article_id", "collect_paths", "ingest", "iter_ingest", "load_tables", "read_article"]

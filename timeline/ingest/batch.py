@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from timeline.errors import InputError, UserError
@@ -58,6 +58,46 @@ def _disambiguate(articles: list[Article]) -> list[Article]:
     return [a.model_copy(update={"id": f"{a.id}@{a.sha256[:8]}"}) if counts[a.id] > 1 else a for a in articles]
 
 
+def iter_ingest(
+    paths: Sequence[Path], user_dates: Mapping[str, dt.date] | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[ManifestEntry], Iterator[tuple[ManifestEntry, Article | None]], int]:
+    """The batch one article at a time: the inputs that could not be walked (skipped manifest entries),
+    a generator of (manifest entry, article) in path order, the article None unless it is used
+    (the first of a duplicate set, dated or not), and how many files it will read. Only one
+    article's text is held at a time.
+
+    Raises UserError (before anything is read) only for a ``--date`` key that names no input or several.
+    """
+    tables = load_tables()
+    files, skipped = collect_paths(paths, tables)
+    targets = _match_user_dates(user_dates or {}, [*files, *(Path(m.path) for m in skipped)])
+    roots = [Path(p) for p in paths]
+    ids = [article_id(path, roots) for path in files]
+    shared = {i for i, n in Counter(ids).items() if n > 1}
+
+    def articles() -> Iterator[tuple[ManifestEntry, Article | None]]:
+        first_by_hash: dict[str, str] = {}
+        for path, given_id in zip(files, ids):
+            shown = shown_path(path)
+            try:
+                article = read_article(path, targets.get(shown), max_bytes, tables, given_id)
+            except InputError as exc:
+                yield skipped_entry(path, str(exc)), None
+                continue
+            if given_id in shared:
+                article = _disambiguate([article, article])[0]
+            common = dict(path=shown, article_id=article.id, date=article.date, date_source=article.date_source,
+                          date_evidence=article.date_evidence)
+            if article.sha256 in first_by_hash:
+                yield ManifestEntry(status=ArticleStatus.DUPLICATE, duplicate_of=first_by_hash[article.sha256], **common), None
+                continue
+            first_by_hash[article.sha256] = article.id
+            status = ArticleStatus.USED if article.date else ArticleStatus.UNDATED
+            yield ManifestEntry(status=status, **common), article
+
+    return list(skipped), articles(), len(files)
+
+
 def ingest(
     paths: Sequence[Path], user_dates: Mapping[str, dt.date] | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[list[Article], list[ManifestEntry]]:
@@ -66,33 +106,11 @@ def ingest(
 
     Raises UserError only for a ``--date`` key that names no input or several.
     """
-    tables = load_tables()
-    files, skipped = collect_paths(paths, tables)
-    targets = _match_user_dates(user_dates or {}, [*files, *(Path(m.path) for m in skipped)])
-    roots = [Path(p) for p in paths]
-    read: list[tuple[Path, Article]] = []
-    manifest: list[ManifestEntry] = list(skipped)
-    for path in files:
-        try:
-            read.append((path, read_article(path, targets.get(shown_path(path)), max_bytes, tables, article_id(path, roots))))
-        except InputError as exc:
-            manifest.append(skipped_entry(path, str(exc)))
+    manifest, stream, _ = iter_ingest(paths, user_dates, max_bytes)
     articles: list[Article] = []
-    first_by_hash: dict[str, str] = {}
-    for (path, _), article in zip(read, _disambiguate([a for _, a in read])):
-        common = dict(
-            path=shown_path(path),
-            article_id=article.id,
-            date=article.date,
-            date_source=article.date_source,
-            date_evidence=article.date_evidence,
-        )
-        if article.sha256 in first_by_hash:
-            manifest.append(ManifestEntry(status=ArticleStatus.DUPLICATE, duplicate_of=first_by_hash[article.sha256], **common))
-            continue
-        first_by_hash[article.sha256] = article.id
-        articles.append(article)
-        status = ArticleStatus.USED if article.date else ArticleStatus.UNDATED
-        manifest.append(ManifestEntry(status=status, **common))
+    for entry, article in stream:
+        manifest.append(entry)
+        if article is not None:
+            articles.append(article)
     manifest.sort(key=lambda m: path_order(m.path))
     return articles, manifest
