@@ -29,6 +29,7 @@ from timeline.errors import UserError
 SCHEMA = 1
 BUSY_TIMEOUT_S = 120
 BATCH_ROWS = 256  # rows per write transaction: short enough not to hold the lock, long enough to be cheap
+BATCH_SECONDS = 1.0  # and at least this often, so a build killed late has kept nearly all its work
 
 # What the per-article steps read: their code and the language data (paths inside the package).
 _ANALYSIS_SOURCES = ("temporal", "lang", "data", "events.py", "gazetteer.py", "resources.py", "models.py",
@@ -75,6 +76,7 @@ class AnalysisCache:
         self.fp = fp
         self.hits = self.misses = self.stored = 0
         self._pending: list[tuple[str, str, bytes]] = []
+        self._flushed = time.monotonic()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -125,7 +127,7 @@ class AnalysisCache:
 
     def put(self, key: str, data: bytes) -> None:
         self._pending.append((key, self.fp, data))
-        if len(self._pending) >= BATCH_ROWS:
+        if len(self._pending) >= BATCH_ROWS or time.monotonic() - self._flushed >= BATCH_SECONDS:
             self.flush()
 
     def put_many(self, items: Iterable[tuple[str, bytes]]) -> None:
@@ -136,6 +138,7 @@ class AnalysisCache:
         if not self._pending:
             return
         rows, self._pending = self._pending, []
+        self._flushed = time.monotonic()
         with self._transaction():
             self.db.executemany("INSERT OR IGNORE INTO analyses (key, fp, data) VALUES (?, ?, ?)", rows)
         self.stored += len(rows)

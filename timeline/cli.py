@@ -286,7 +286,7 @@ def _execution(paths: tuple[Path, ...], jobs: int | None, engine: str, scheduler
 
     if scheduler and engine != "dask":
         raise UserError("--scheduler needs --engine dask")
-    stream = click.get_text_stream("stderr")
+    stream = sys.stderr
     progress = Progress(stream) if not quiet and stream.isatty() else None
     try:
         yield Execution(jobs=jobs or default_jobs(), engine=engine, scheduler=scheduler, cache=cache_path,
@@ -314,6 +314,71 @@ def _build_to_stdout(paths: tuple[Path, ...], formats: list[str], user_dates: di
     _warn(timeline, quiet)
     sys.stdout.buffer.write(rendered[FILES[formats[0]][0]])
     sys.stdout.flush()
+
+
+def _snapshot(paths: tuple[Path, ...]) -> dict[str, tuple[int, int]]:
+    """(size, mtime) of every file under the watched paths: what a rebuild would read."""
+    from timeline.ingest import collect_paths, load_tables
+
+    files, _ = collect_paths(list(paths), load_tables())
+    seen: dict[str, tuple[int, int]] = {}
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        seen[str(f)] = (st.st_size, st.st_mtime_ns)
+    return seen
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"),
+              show_default=True, help="Folder to write the outputs into (created if missing).")
+@click.option("--interval", type=click.FloatRange(min=0.05), default=2.0, show_default=True,
+              help="Seconds between two looks at the folders.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the per-article steps (default: this machine's cores).")
+@click.option("--cache", "cache_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The analysis cache (default: .timeline/cache.sqlite in the output folder).")
+@click.option("--max-builds", type=click.IntRange(min=1), default=None,
+              help="Stop after this many builds (default: watch until interrupted with Ctrl-C).")
+@click.option("-q", "--quiet", is_flag=True, help="Only the summary line of each build.")
+@click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
+@handle_errors
+def watch(paths: tuple[Path, ...], out_dir: Path, interval: float, jobs: int | None, cache_path: Path | None,
+          max_builds: int | None, quiet: bool, debug: bool) -> None:
+    """Build the timeline from PATHS, then build it again whenever files there are added, changed or removed.
+
+    The folders are looked at every --interval seconds (polling: it works on every file system,
+    network shares included); a change is built once the files have stopped changing for one
+    interval. Thanks to the analysis cache, a rebuild analyses only the new or changed articles.
+    Stop with Ctrl-C.
+    """
+    import time
+
+    from timeline.cache import default_path
+    from timeline.pipeline import build as run_build
+
+    _require_some_input(paths)
+    cache_path = cache_path or default_path(out_dir)
+    builds, built, last = 0, None, None
+    try:
+        while True:
+            seen = _snapshot(paths)
+            if seen != built and seen == last:  # changed since the last build, and settled for one interval
+                with _execution(paths, jobs, "local", None, cache_path, quiet) as execution, _cycle_collector_paused():
+                    timeline, written = run_build(list(paths), out_dir, execution=execution,
+                                                  source_date_epoch=_source_date_epoch())
+                _warn(timeline, quiet)
+                click.echo(summary_line(timeline, written))
+                built, builds = seen, builds + 1
+                if max_builds is not None and builds >= max_builds:
+                    return
+            last = seen
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo(f"stopped after {builds} build(s)", err=True)
 
 
 @main.command()
