@@ -34,8 +34,8 @@ def test_build_writes_all_outputs_and_a_summary(runner, tmp_path):
     result = runner.invoke(main, ["build", str(SEEDS), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".timeline", "timeline.html", "timeline.ics", "timeline.json", "timeline.schema.json", "timelinejs.json"]
-    assert (tmp_path / ".timeline" / "cache.sqlite").is_file()  # the analysis cache, beside the outputs
+        "timeline.html", "timeline.ics", "timeline.json", "timeline.schema.json", "timelinejs.json"]
+    assert (tmp_path.parent / ".timeline" / "cache.sqlite").is_file()  # the analysis cache, beside the output folder
     assert "5 input(s) read; 5 used (2 dated by inference); 0 duplicate; 0 skipped; 0 undated." in result.stdout
 
 
@@ -44,7 +44,7 @@ def test_format_and_stdout(runner, tmp_path):
     assert result.exit_code == 0
     assert result.stdout.startswith("BEGIN:VCALENDAR")
     result = runner.invoke(main, ["build", str(SEEDS), "--format", "html", "-o", str(tmp_path)])
-    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == ["timeline.html"]
+    assert [p.name for p in tmp_path.iterdir()] == ["timeline.html"]
 
 
 def test_stdout_needs_one_format(runner):

@@ -64,8 +64,9 @@ def article_key(fp: str, text: str, body_start: int, date: str) -> str:
 
 
 def default_path(out_dir: Path) -> Path:
-    """The cache beside the outputs: OUT/.timeline/cache.sqlite."""
-    return Path(out_dir) / ".timeline" / "cache.sqlite"
+    """The cache beside the output folder (not in it: the folder holds only the outputs):
+    ``-o dist`` -> ``.timeline/cache.sqlite``, ``-o /srv/news/out`` -> ``/srv/news/.timeline/cache.sqlite``."""
+    return Path(out_dir).absolute().parent / ".timeline" / "cache.sqlite"
 
 
 class AnalysisCache:

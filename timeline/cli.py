@@ -182,7 +182,7 @@ def main() -> None:
               help="With --engine dask: the address of a running Dask scheduler.")
 @click.option("--cache", "cache_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="The analysis cache (SQLite) that lets a re-run analyse only new or changed articles "
-                   "(default: .timeline/cache.sqlite in the output folder).")
+                   "(default: .timeline/cache.sqlite beside the output folder).")
 @click.option("--no-cache", is_flag=True, help="Analyse every article again and keep no cache.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings; only errors and the summary line.")
 @click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
@@ -340,7 +340,7 @@ def _snapshot(paths: tuple[Path, ...]) -> dict[str, tuple[int, int]]:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for the per-article steps (default: this machine's cores).")
 @click.option("--cache", "cache_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="The analysis cache (default: .timeline/cache.sqlite in the output folder).")
+              help="The analysis cache (default: .timeline/cache.sqlite beside the output folder).")
 @click.option("--max-builds", type=click.IntRange(min=1), default=None,
               help="Stop after this many builds (default: watch until interrupted with Ctrl-C).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line of each build.")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import typing
 from enum import Enum
+from collections import namedtuple
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -27,29 +28,11 @@ from timeline.models import Analysis, Article, Event, Mention, TimeValue
 PACK_VERSION = 1
 
 
-class Record:
-    """A read-only stand-in for a pydantic model instance: the same attribute names, in slots."""
-
-    __slots__ = ()
-    fields: tuple[str, ...] = ()
-
-    def __init__(self, *values: Any) -> None:
-        for name, value in zip(self.fields, values, strict=True):
-            object.__setattr__(self, name, value)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{type(self).__name__} is read-only")
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self.fields)})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), tuple(getattr(self, n) for n in self.fields)
-
-
-def _record_class(model: type[BaseModel], leave_out: tuple[str, ...] = ()) -> type[Record]:
-    fields = tuple(f for f in model.model_fields if f not in leave_out)
-    return type(f"{model.__name__}Record", (Record,), {"__slots__": fields, "fields": fields, "__module__": __name__})
+def _record_class(model: type[BaseModel]) -> type[tuple]:
+    """A named tuple with the model's field names: read-only, compact, quick to make."""
+    cls = namedtuple(f"{model.__name__}Record", tuple(model.model_fields), module=__name__)  # type: ignore[misc]
+    cls.__doc__ = f"A read-only stand-in for a pydantic {model.__name__}: the same attribute names."
+    return cls
 
 
 EventRecord = _record_class(Event)
@@ -94,9 +77,32 @@ def _kinds(model: type[BaseModel], fields: Sequence[str]) -> tuple[tuple[str, An
     return tuple(kinds)
 
 
+if next(iter(Event.model_fields)) != "article_id":
+    raise TypeError("compact: Event.article_id must stay the first field")  # events() puts it first
 _EVENT_FIELDS = tuple(f for f in Event.model_fields if f != "article_id")
 _EVENT_KINDS = _kinds(Event, _EVENT_FIELDS)
-_MENTION_KINDS = _kinds(Mention, MentionRecord.fields)
+_MENTION_KINDS = _kinds(Mention, MentionRecord._fields)
+
+
+class _Plan(NamedTuple):
+    """Which positions of a packed row need decoding, by kind (the rest are kept as they are)."""
+
+    strings: tuple[int, ...]
+    words: tuple[int, ...]
+    timexes: tuple[int, ...]
+    enums: tuple[tuple[int, Any], ...]
+    mentions: tuple[int, ...]
+
+
+def _plan(kinds: Sequence[tuple[str, Any]]) -> _Plan:
+    def where(kind: str) -> tuple[int, ...]:
+        return tuple(i for i, (k, _) in enumerate(kinds) if k == kind)
+
+    return _Plan(where(_PLAIN), where(_WORDS), where(_TIMEX), tuple((i, e) for i, (k, e) in enumerate(kinds) if k == _ENUM),
+                 where(_MENTION))
+
+
+_EVENT_PLAN, _MENTION_PLAN = _plan(_EVENT_KINDS), _plan(_MENTION_KINDS)
 
 
 # --------------------------------------------------------------------------- pack
@@ -113,7 +119,7 @@ def _pack_model(model: BaseModel, fields: Sequence[str], kinds: Sequence[tuple[s
             key = value.model_dump_json()
             out.append(timexes.setdefault(key, len(timexes)))
         elif kind == _MENTION:
-            out.append(_pack_model(value, MentionRecord.fields, _MENTION_KINDS, timexes))
+            out.append(_pack_model(value, MentionRecord._fields, _MENTION_KINDS, timexes))
         elif kind == _ENUM:
             out.append(value.value)
         else:
@@ -159,33 +165,39 @@ class Unpacker:
             value = self._timexes[key] = TimeValue.model_validate_json(key)
         return value
 
-    def _values(self, row: Sequence[Any], kinds: Sequence[tuple[str, Any]], timexes: list[TimeValue]) -> list[Any]:
-        word = self.word
-        out: list[Any] = []
-        for value, (kind, enum) in zip(row, kinds, strict=True):
-            if value is None:
-                out.append(None)
-            elif kind == _TIMEX:
-                out.append(timexes[value])
-            elif kind == _MENTION:
-                out.append(MentionRecord(*self._values(value, _MENTION_KINDS, timexes)))
-            elif kind == _WORDS:
-                out.append(tuple(map(word, value)))
-            elif kind == _ENUM:
-                out.append(enum(value))
-            else:
-                out.append(word(value) if isinstance(value, str) else value)
-        return out
+    def _values(self, row: Sequence[Any], plan: _Plan, timexes: list[TimeValue]) -> list[Any]:
+        keep = self._strings.setdefault
+        values = list(row)
+        for i in plan.strings:
+            v = values[i]
+            if v.__class__ is str:
+                values[i] = keep(v, v)
+        for i in plan.words:
+            v = values[i]
+            if v is not None:
+                values[i] = tuple([keep(w, w) for w in v])
+        for i in plan.timexes:
+            v = values[i]
+            if v is not None:
+                values[i] = timexes[v]
+        for i, enum in plan.enums:
+            v = values[i]
+            if v is not None:
+                values[i] = enum(v)
+        for i in plan.mentions:
+            v = values[i]
+            if v is not None:
+                values[i] = MentionRecord._make(self._values(v, _MENTION_PLAN, timexes))
+        return values
 
     def events(self, packed: dict[str, Any], article_id: str) -> tuple[Any, ...]:
         timexes = [self.timex(key) for key in packed["timex"]]
         article_id = self.word(article_id)
-        at = EventRecord.fields.index("article_id")
-        return tuple(EventRecord(*values[:at], article_id, *values[at:])
-                     for values in (self._values(row, _EVENT_KINDS, timexes) for row in packed["events"]))
+        make = EventRecord._make
+        return tuple(make((article_id, *self._values(row, _EVENT_PLAN, timexes))) for row in packed["events"])
 
     def article(self, article: Article) -> Any:
-        return ArticleRecord(*("" if f == "text" else getattr(article, f) for f in ArticleRecord.fields))
+        return ArticleRecord._make("" if f == "text" else getattr(article, f) for f in ArticleRecord._fields)
 
     def unpack(self, article: Article, packed: dict[str, Any]) -> AnalysisRecord:
         return AnalysisRecord(self.article(article), self.events(packed, article.id))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from timeline.export.html import render_html
 from timeline.export.ical import COARSE_POLICIES, CoarsePolicy, iter_ics, render_ics
-from timeline.export.json import render_json, render_schema, render_timelinejs
+from timeline.export.json import iter_json, iter_timelinejs, render_json, render_schema, render_timelinejs
 from timeline.export.labels import load_labels
 from timeline.models import Timeline
 
@@ -60,10 +60,10 @@ def iter_outputs(
             yield "timeline.ics", iter_ics(timeline, coarse=coarse, calendar_name=calendar_name, feed_url=feed_url,
                                            source_date_epoch=source_date_epoch, labels=labels)
         elif fmt == "json":
-            yield "timeline.json", [render_json(timeline).encode("utf-8")]
+            yield "timeline.json", iter_json(timeline)
             yield "timeline.schema.json", [render_schema().encode("utf-8")]
         elif fmt == "timelinejs":
-            yield "timelinejs.json", [render_timelinejs(timeline, labels).encode("utf-8")]
+            yield "timelinejs.json", iter_timelinejs(timeline, labels)
         elif fmt == "html":
             yield "timeline.html", [render_html(timeline, templates_dir=templates_dir, labels=labels).encode("utf-8")]
 
