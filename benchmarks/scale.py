@@ -331,6 +331,12 @@ def _run(args: argparse.Namespace, runs: list[str], work: Path) -> int:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return ["--cache", str(path)]
 
+    same: dict[str, str] = {}  # run -> outputs vs jobs1's, compared right after the run (warm rewrites a folder)
+
+    def compare(name: str) -> None:
+        if name != "jobs1" and (work / "out-jobs1").exists() and (work / f"out-{name}").exists():
+            same[name] = identical(work / "out-jobs1", work / f"out-{name}")
+
     results: list[tuple[Result | str, str, int, int]] = []  # result or the run's name (not run), note, articles, chars
     for name in runs:
         if name == "jobs1":
@@ -345,6 +351,7 @@ def _run(args: argparse.Namespace, runs: list[str], work: Path) -> int:
                 continue
             r = run_build(name, [*base, str(articles), "-o", str(out(name)), "--jobs", "2", *cache(name), *quiet],
                           env, logs, args.timeout)
+            compare(name)
             results.append((r, "", args.n, chars))
         elif name == "warm":
             source = "jobs2" if "jobs2" in runs and has["--jobs"] else "jobs1"
@@ -371,12 +378,12 @@ def _run(args: argparse.Namespace, runs: list[str], work: Path) -> int:
             jobs = ["--jobs", "2"] if has["--jobs"] else []
             r = run_build(name, [*base, str(articles), "-o", str(out(name)), "--engine", "dask", *jobs, *no_cache, *quiet],
                           env, logs, args.timeout)
+            compare(name)
             results.append((r, "local cluster, two worker processes", args.n, chars))
 
     print()
     print(f"{'run':6} {'wall s':>8} {'articles/s':>11} {'chars/s':>11} {'CPU s':>8} {'maxrss MB':>10} "
           f"{'tree PSS MB':>12}  load before -> after")
-    reference = work / "out-jobs1" if "jobs1" in runs else None
     cold = {r.name: r.wall for r, *_ in results if isinstance(r, Result) and r.rc == 0 and r.name != "warm"}
     failed = 0
     for r, note, n_articles, n_chars in results:
@@ -392,8 +399,8 @@ def _run(args: argparse.Namespace, runs: list[str], work: Path) -> int:
         details += r.notes
         if r.tree_procs > 1:
             details.append(f"{r.tree_procs} processes at the memory peak")
-        if r.rc == 0 and reference is not None and r.name not in ("jobs1", "warm") and reference.exists():
-            details.append(f"outputs vs jobs1: {identical(reference, work / f'out-{r.name}')}")
+        if r.rc == 0 and r.name in same:
+            details.append(f"outputs vs jobs1: {same[r.name]}")
         if r.name == "jobs2" and "jobs1" in cold and r.rc == 0:
             details.append(f"speed-up over jobs1: {cold['jobs1'] / r.wall:.2f}x")
         if r.name == "warm" and r.rc == 0:

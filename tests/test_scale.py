@@ -216,6 +216,27 @@ def test_streamed_calendar_is_icalendars_calendar(corpus: Path) -> None:
         timeline, source_date_epoch=STAMP, feed_url="https://example.org/a;b,c.ics").to_ical()
 
 
+def test_direct_calendar_writer_matches_icalendar_on_awkward_text() -> None:
+    from timeline.export.ical import build_calendar, render_ics
+
+    timeline = build_timeline([SEEDS])
+    awkward = ["back\\slash; semi, comma", "line\nbreak\r\nand\rreturn \\N", "é“quoted”—😀 " * 9, "^caret" * 30]
+    entries = [e.model_copy(update={"title": awkward[i % 4], "places": [awkward[(i + 1) % 4]],
+                                    "uid": f"{i},{awkward[0]}@x"}) for i, e in enumerate(timeline.entries)]
+    odd = timeline.model_copy(update={"entries": entries, "title": awkward[1]})
+    for coarse in ("span", "first-day", "skip"):
+        assert render_ics(odd, coarse=coarse, source_date_epoch=STAMP) == build_calendar(
+            odd, coarse=coarse, source_date_epoch=STAMP).to_ical()
+
+
+def test_streamed_json_is_the_whole_dump(corpus: Path, tmp_path: Path) -> None:
+    from timeline.export.json import iter_json, iter_timelinejs, render_json, render_timelinejs
+
+    for timeline in (build_timeline([corpus, SEEDS]), build_timeline([SEEDS]), build_timeline([tmp_path / "none"])):
+        assert b"".join(iter_json(timeline)) == render_json(timeline).encode("utf-8")
+        assert b"".join(iter_timelinejs(timeline)) == render_timelinejs(timeline).encode("utf-8")
+
+
 # --------------------------------------------------------------------------- the sheet, the filters, the bar
 
 

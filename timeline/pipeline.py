@@ -8,15 +8,16 @@ code) calls these functions rather than the steps themselves.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from timeline.cache import AnalysisCache, article_key, fingerprint
 from timeline.compact import AnalysisRecord, Unpacker, dumps, events_of, loads, pack
 from timeline.dating import infer_date
-from timeline.engine import InProcess, chunked, start_engine
+from timeline.engine import Engine, InProcess, chunked, start_engine
 from timeline.events import extract_events
 from timeline.ingest import ingest, iter_ingest
 from timeline.ingest.files import path_order
@@ -25,6 +26,9 @@ from timeline.models import Analysis, Article, ArticleStatus, DateSource, Entry,
 from timeline.progress import Progress
 from timeline.resources import Resources, load_resources
 from timeline.temporal import find_mentions
+
+if TYPE_CHECKING:
+    from timeline.continuity import PreviousTimeline
 
 
 def analyze_article(article: Article, resources: Resources) -> Analysis:
@@ -81,10 +85,16 @@ def build_timeline(paths: Sequence[Path], user_dates: Mapping[str, dt.date] | No
     a compact record of its events (``compact``), so memory grows with the events, not the text."""
     execution = execution or Execution()
     cached = execution.cache is not None and resources is None  # own resources: their fingerprint is unknown
-    resources = resources or load_resources(lang)
     store = AnalysisCache(execution.cache, fingerprint(lang)) if cached and execution.cache else None
+    given = resources
+
+    def load() -> Resources:  # only when an article must be analysed: a re-run that finds all in the cache never does
+        nonlocal given
+        given = given or load_resources(lang)
+        return given
+
     try:
-        manifest, records = _analyze_inputs(paths, user_dates or {}, resources, execution, store)
+        manifest, records = _analyze_inputs(paths, user_dates or {}, load, execution, store)
         if store is not None:
             store.flush()
             store.prune()
@@ -94,7 +104,7 @@ def build_timeline(paths: Sequence[Path], user_dates: Mapping[str, dt.date] | No
     records.sort(key=lambda r: r.article.id)
     events = events_of(records)
     by_id = {r.article.id: r.article for r in records}
-    entries = merge_events(events, by_id)
+    entries = _share_fields_sets(merge_events(events, by_id))
     return Timeline(
         title=title or batch_title(events),
         **_period(entries),
@@ -103,7 +113,19 @@ def build_timeline(paths: Sequence[Path], user_dates: Mapping[str, dt.date] | No
     )
 
 
-def _analyze_inputs(paths: Sequence[Path], user_dates: Mapping[str, dt.date], resources: Resources,
+def _share_fields_sets(entries: list[Entry]) -> list[Entry]:
+    """Entries and sources made with the same fields share one ``model_fields_set`` (pydantic gives each
+    instance its own set: 700 bytes, half of what a Source takes). Read-only models: no set is ever
+    changed in place (``model_copy`` makes a new one)."""
+    shared: dict[frozenset[str], set[str]] = {}
+    for entry in entries:
+        for model in (entry, *entry.sources):
+            fields = model.__pydantic_fields_set__
+            object.__setattr__(model, "__pydantic_fields_set__", shared.setdefault(frozenset(fields), fields))
+    return entries
+
+
+def _analyze_inputs(paths: Sequence[Path], user_dates: Mapping[str, dt.date], load: Callable[[], Resources],
                     execution: Execution, store: AnalysisCache | None) -> tuple[list[ManifestEntry], list[AnalysisRecord]]:
     """Every input read once, in path order; dated articles analysed by the engine (or found in the
     cache), then undated ones dated from them. Returns the manifest and one record per used article."""
@@ -138,14 +160,16 @@ def _analyze_inputs(paths: Sequence[Path], user_dates: Mapping[str, dt.date], re
             yield article
 
     pending = to_analyse()
-    head: list[Article] = []
-    few = False
-    if execution.engine == "local" and execution.jobs > 1:
-        # a few articles to analyse (a small batch, or a re-run that finds most in the cache): starting
-        # worker processes would cost more than it saves
-        head = list(islice(pending, SMALL_BATCH * execution.jobs))
-        few = len(head) < SMALL_BATCH * execution.jobs
-    engine = InProcess(resources) if few else start_engine(resources, execution.jobs, execution.engine, execution.scheduler)
+    # a few articles to analyse (a small batch, or a re-run that finds most in the cache): starting
+    # worker processes would cost more than it saves
+    head = list(islice(pending, SMALL_BATCH * execution.jobs if execution.engine == "local" and execution.jobs > 1 else 1))
+    few = execution.engine == "local" and len(head) < SMALL_BATCH * execution.jobs
+    if not head:
+        engine: Engine = InProcess(None)  # type: ignore[arg-type]  # nothing to analyse: no resources loaded
+    elif few:
+        engine = InProcess(load())
+    else:
+        engine = start_engine(load(), execution.jobs, execution.engine, execution.scheduler)
     size = execution.chunk or (1 if engine.workers == 1 else 8 if execution.engine == "local" else 32)
     try:
         for chunk, results in engine.map(chunked(chain(head, pending), size)):
@@ -159,9 +183,11 @@ def _analyze_inputs(paths: Sequence[Path], user_dates: Mapping[str, dt.date], re
         engine.close()
     done.sort(key=lambda pr: pr[0])  # path order, as the batch was read: the reference of the inference
     records = [r for _, r in done]
+    resources = load() if undated else None
     for _, article in undated:
         # the reference: every analysis so far but the inferred ones (an inference never rests on another)
         reference = [r for r in records if r.article.date_source != DateSource.INFERRED]
+        assert resources is not None
         result = infer_date(article, reference, lambda a: analyze_article(a, resources), resources.events)
         analysis = result[0] if result else analyze_article(article, resources)  # absolute dates still count
         records.append(unpacker.unpack(analysis.article, loads(dumps(pack(analysis)))))
@@ -192,7 +218,7 @@ def _update_manifest(entry: ManifestEntry, by_id: Mapping[str, Article]) -> Mani
     return entry
 
 
-def _fingerprints(timeline: Timeline) -> dict[str, str]:
+def _fingerprints(timeline: Timeline | PreviousTimeline) -> dict[str, str]:
     """article id -> text fingerprint, from the manifest (ids may differ between builds, texts do not)."""
     return {m.article_id: m.sha256 for m in timeline.manifest if m.article_id and m.sha256}
 

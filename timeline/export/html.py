@@ -139,11 +139,9 @@ class Sheet:
     total_entries: int = 0  # dated entries of the timeline; the sheet shows at most SHEET_ENTRIES of them
     left_out: int = 0
     inputs: int = 0
-    manifest_left_out: int = 0  # used inputs not listed (an archive-size manifest lists only the others)
 
 
 SHEET_ENTRIES = 300  # a sheet of more dated entries shows the most important ones (JSON and ICS keep them all)
-SHEET_MANIFEST = 300  # above this many inputs the sheet lists only those not used as they are
 
 
 def _most_important(entries: list[Entry], limit: int) -> list[Entry]:
@@ -258,10 +256,7 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
         else:
             days.append(DayLine(label=label, iso=iso, titles=[ev.title], anchors=[ev.anchor]))
 
-    listed = timeline.manifest
-    if len(listed) > SHEET_MANIFEST:
-        listed = [m for m in listed if m.status != ArticleStatus.USED]
-    manifest = [_manifest_row(m) for m in sorted(listed, key=lambda m: m.path)]
+    manifest = [_manifest_row(m) for m in sorted(timeline.manifest, key=lambda m: m.path)]
     counts = {s.value: sum(1 for m in timeline.manifest if m.status == s) for s in ArticleStatus}
     start, end = timeline_period(timeline)
     return Sheet(
@@ -283,7 +278,6 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
         total_entries=len(dated),
         left_out=len(dated) - len(entries),
         inputs=len(timeline.manifest),
-        manifest_left_out=len(timeline.manifest) - len(listed),
     )
 
 
