@@ -230,9 +230,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, dates: tuple[str
     if not to_stdout and out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir}: the output folder is a file; give a folder with -o")
     if not no_cache and cache_path is None and not to_stdout:
-        from timeline.cache import default_path
-
-        cache_path = default_path(out_dir)
+        cache_path = _default_cache(out_dir)
     with _execution(paths, jobs, engine, scheduler, None if no_cache else cache_path, quiet) as execution:
         if to_stdout:
             _build_to_stdout(paths, chosen, user_dates, templates_dir, title, min_sources, top, coarse, feed_url,
@@ -266,6 +264,19 @@ def _parse_period(date_from: str | None, date_to: str | None) -> tuple[dt.date |
     if days[0] and days[1] and days[0] > days[1]:
         raise UserError(f"--from {date_from} is after --to {date_to}: nothing could be kept")
     return days[0], days[1]
+
+
+def _default_cache(out_dir: Path) -> Path | None:
+    """The cache beside the output folder, or none where that folder cannot be made (a build never fails
+    for want of its cache: the output folder's own problems are reported as such)."""
+    from timeline.cache import default_path
+
+    path = default_path(out_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path
 
 
 def _warn(timeline: Timeline, quiet: bool) -> None:
@@ -357,11 +368,10 @@ def watch(paths: tuple[Path, ...], out_dir: Path, interval: float, jobs: int | N
     """
     import time
 
-    from timeline.cache import default_path
     from timeline.pipeline import build as run_build
 
     _require_some_input(paths)
-    cache_path = cache_path or default_path(out_dir)
+    cache_path = cache_path or _default_cache(out_dir)
     builds, built, last = 0, None, None
     try:
         while True:
