@@ -473,6 +473,7 @@ def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entr
     _link_named(keys, days, feats, uf)
     _link_back_references(placeable, keys, feats, w2, uf)
     _link_history(placeable, feats, w2, uf, max((a.date for a in articles.values() if a.date), default=None))
+    del feats, vocab, w2  # the word sets weigh more than the entries: free them before the entries are made
     entries = [_entry([placeable[i] for i in g], [keys[i] for i in g], articles, idf) for g in uf.groups(len(placeable))]
     recurring: dict[str, list[Event]] = defaultdict(list)
     for e in events:
