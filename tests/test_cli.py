@@ -119,6 +119,7 @@ def test_feed_url_gives_source_and_refresh_interval(runner):
     lines = result.stdout_bytes.split(b"\r\n")  # CRLF as written (result.stdout turns it into \n)
     assert b"SOURCE;VALUE=URI:https://example.org/news.ics" in lines
     assert b"REFRESH-INTERVAL;VALUE=DURATION:PT12H" in lines
+    assert b"X-PUBLISHED-TTL:PT12H" in lines  # Outlook and Apple Calendar read this one
     assert len(IcsCalendarStream.calendar_from_ics(result.stdout).events) > 10
     bad = runner.invoke(main, ["build", str(SEEDS), "--format", "ics", "-o", "-", "--feed-url", "example.org"])
     assert bad.exit_code == 2 and "starting with https://" in bad.stderr

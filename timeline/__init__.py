@@ -1,8 +1,9 @@
 """timeline: news articles -> a trustworthy, ordered timeline (iCalendar, JSON, TimelineJS, HTML).
 
 Public API:
-    build_timeline(paths, user_dates=None) -> Timeline     read and analyse, write nothing
-    build(paths, out_dir, formats=None, ...) -> (Timeline, written paths)
+    build_timeline(inputs, user_dates=None) -> Timeline    read and analyse, write nothing; inputs are
+        paths (files, folders), http(s) URLs of feeds/pages, or records {"text", "date", "title", "url"}
+    build(inputs, out_dir, formats=None, ...) -> (Timeline, written paths)
     load_rules(lang), find_mentions(text, dct, rules)     the date resolver on its own
 """
 

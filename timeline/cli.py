@@ -89,12 +89,12 @@ def _parse_user_dates(values: tuple[str, ...]) -> dict[str, dt.date]:
 
 
 def _parse_formats(value: str) -> list[str]:
-    from timeline.export import FORMATS
+    from timeline.export import ALL_FORMATS
 
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in ALL_FORMATS]
     if unknown or not formats:
-        raise UserError(f"--format {value!r}: choose one or more of {', '.join(FORMATS)}, separated by commas")
+        raise UserError(f"--format {value!r}: choose one or more of {', '.join(ALL_FORMATS)}, separated by commas")
     return formats
 
 
@@ -108,6 +108,8 @@ def _manifest_message(m: ManifestEntry) -> str | None:
     if m.status == ArticleStatus.UNDATED:
         return (f"{m.path}: no date in its header and none could be inferred from the other articles; "
                 "only its absolute dates are used (give one with --date FILE=YYYY-MM-DD)")
+    if m.reason:  # used, with something to say (a linked page that could not be fetched)
+        return f"{m.path}: {m.reason}"
     return None
 
 
@@ -116,9 +118,12 @@ def summary_line(timeline: Timeline, written: list[Path]) -> str:
     counts = Counter(m.status for m in timeline.manifest)
     inferred = sum(1 for m in timeline.manifest if m.date_source == DateSource.INFERRED)
     conflicts = sum(1 for e in timeline.entries if e.conflict)
+    copies = sum(1 for m in timeline.manifest if m.copy_of)
+    notes = [f"{inferred} dated by inference"] if inferred else []
+    notes += [f"{copies} near-duplicate cop{'y' if copies == 1 else 'ies'} of another"] if copies else []
     parts = [
         f"{len(timeline.manifest)} input(s) read",
-        f"{counts[ArticleStatus.USED]} used" + (f" ({inferred} dated by inference)" if inferred else ""),
+        f"{counts[ArticleStatus.USED]} used" + (f" ({', '.join(notes)})" if notes else ""),
         f"{counts[ArticleStatus.DUPLICATE]} duplicate",
         f"{counts[ArticleStatus.SKIPPED]} skipped",
         f"{counts[ArticleStatus.UNDATED]} undated",
@@ -147,11 +152,12 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=str)
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
               help="Folder to write the outputs into (created if missing).")
 @click.option("--format", "formats", default="ics,json,html,timelinejs", show_default=True,
-              help="Which outputs to write, comma-separated: ics, json (with its schema), html, timelinejs.")
+              help="Which outputs to write, comma-separated: ics, json (with its schema), html, timelinejs; "
+                   "also csv (one row per entry and source) and md (a Markdown briefing).")
 @click.option("--date", "dates", multiple=True, metavar="FILE=YYYY-MM-DD",
               help="Give an article's publication date yourself (overrides its header). Repeat for several files.")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
@@ -171,6 +177,9 @@ def main() -> None:
               help="Keep only entries that reach this day or later.")
 @click.option("--to", "date_to", default=None, metavar="YYYY-MM-DD",
               help="Keep only entries that begin on this day or earlier.")
+@click.option("--fetch", "fetch_pages", is_flag=True,
+              help="Download the page each feed item links to and use its main text (instead of the feed's "
+                   "summary); a page that cannot be fetched is named on stderr and the summary is used.")
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any input was skipped, duplicated or left undated.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for the per-article steps (default: this machine's cores; 1: no workers). "
@@ -187,17 +196,20 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings; only errors and the summary line.")
 @click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
 @handle_errors
-def build(paths: tuple[Path, ...], out_dir: Path, formats: str, dates: tuple[str, ...], templates_dir: Path | None,
+def build(paths: tuple[str, ...], out_dir: Path, formats: str, dates: tuple[str, ...], templates_dir: Path | None,
           title: str | None, min_sources: int, top: int | None, coarse: str, feed_url: str | None,
-          date_from: str | None, date_to: str | None, strict: bool, jobs: int | None, engine: str,
+          date_from: str | None, date_to: str | None, fetch_pages: bool, strict: bool, jobs: int | None, engine: str,
           scheduler: str | None, cache_path: Path | None, no_cache: bool, quiet: bool, debug: bool) -> None:
     """Build the timeline from article files or folders (default: seeds/) into dist/.
 
-    PATHS are .txt or .md articles, or folders searched for them. An article's date comes
-    from its header (" date 2025-05-08 ...", "Date: May 8, 2025", "Published: ..."), from
-    YAML front matter, from --date, or is inferred from the other articles when they report
-    the same events. Files that cannot be used are listed in the outputs' manifest and the
-    build goes on.
+    PATHS are articles (.txt, .md, saved web pages .html/.htm), RSS/Atom feeds, record files
+    (.jsonl, .jsonl.gz, .csv with a text or html column), folders searched for them, or http(s)
+    URLs of feeds and pages. A feed or record file gives one article per item. An article's
+    date comes from its header (" date 2025-05-08 ...", "Date: May 8, 2025", "Published: ..."),
+    YAML front matter, a page's JSON-LD or <meta>, a feed item's date, a record's date field,
+    from --date, or is inferred from the other articles when they report the same events.
+    Inputs that cannot be used are listed in the outputs' manifest and the build goes on;
+    near-duplicates (syndicated copies) are listed as copies and count as one source.
 
     \b
     Outputs in the output folder:
@@ -217,8 +229,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, dates: tuple[str
     """
     from timeline.pipeline import build as run_build
 
-    if not paths:
-        paths = (Path("seeds"),)
+    inputs = _inputs(paths)
     chosen = _parse_formats(formats)
     user_dates = _parse_user_dates(dates)
     if feed_url is not None and not feed_url.startswith(("https://", "http://")):
@@ -231,25 +242,33 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, dates: tuple[str
         raise UserError(f"{out_dir}: the output folder is a file; give a folder with -o")
     if not no_cache and cache_path is None and not to_stdout:
         cache_path = _default_cache(out_dir)
-    with _execution(paths, jobs, engine, scheduler, None if no_cache else cache_path, quiet) as execution:
+    with _execution(jobs, engine, scheduler, None if no_cache else cache_path, quiet) as execution:
         if to_stdout:
-            _build_to_stdout(paths, chosen, user_dates, templates_dir, title, min_sources, top, coarse, feed_url,
-                             period, execution, quiet)
+            _build_to_stdout(inputs, chosen, user_dates, templates_dir, title, min_sources, top, coarse, feed_url,
+                             fetch_pages, period, execution, quiet)
             return
-        _require_some_input(paths)
+        _require_some_input(inputs)
         with _cycle_collector_paused():
-            timeline, written = run_build(list(paths), out_dir, chosen, user_dates, templates_dir, title=title,
+            timeline, written = run_build(inputs, out_dir, chosen, user_dates, templates_dir, title=title,
                                           min_sources=min_sources, top=top, coarse=coarse, feed_url=feed_url,
-                                          source_date_epoch=_source_date_epoch(), execution=execution, period=period)
+                                          source_date_epoch=_source_date_epoch(), fetch_pages=fetch_pages,
+                                          execution=execution, period=period)
     _warn(timeline, quiet)
     click.echo(summary_line(timeline, written))
     if strict and any(m.status != ArticleStatus.USED for m in timeline.manifest):
         sys.exit(EXIT_SKIPPED)
 
 
-def _require_some_input(paths: tuple[Path, ...]) -> None:
+def _inputs(paths: tuple[str, ...]) -> list[Path | str]:
+    """What the user typed: http(s) URLs stay strings (fetched), everything else is a path (default: seeds/)."""
+    from timeline.ingest.fetch import is_url
+
+    return [p if is_url(p) else Path(p) for p in paths] or [Path("seeds")]
+
+
+def _require_some_input(paths: list[Path | str]) -> None:
     """A mistyped folder must not replace a good dist/ with an empty timeline."""
-    if not any(p.exists() for p in paths):
+    if not any(isinstance(p, str) or p.exists() for p in paths):
         shown = ", ".join(str(p) for p in paths)
         raise UserError(f"{shown}: no such file or folder; nothing was built (give article files or folders)")
 
@@ -288,7 +307,7 @@ def _warn(timeline: Timeline, quiet: bool) -> None:
 
 
 @contextmanager
-def _execution(paths: tuple[Path, ...], jobs: int | None, engine: str, scheduler: str | None,
+def _execution(jobs: int | None, engine: str, scheduler: str | None,
                cache_path: Path | None, quiet: bool) -> Iterator[Any]:
     """Where the per-article steps run, and a progress bar on stderr when it is a terminal."""
     from timeline.engine import default_jobs
@@ -307,21 +326,22 @@ def _execution(paths: tuple[Path, ...], jobs: int | None, engine: str, scheduler
             progress.close()
 
 
-def _build_to_stdout(paths: tuple[Path, ...], formats: list[str], user_dates: dict[str, dt.date],
+def _build_to_stdout(paths: list[Path | str], formats: list[str], user_dates: dict[str, dt.date],
                      templates_dir: Path | None, title: str | None, min_sources: int, top: int | None, coarse: str,
-                     feed_url: str | None, period: tuple[dt.date | None, dt.date | None] = (None, None),
-                     execution: Any = None, quiet: bool = False) -> None:
+                     feed_url: str | None, fetch_pages: bool = False,
+                     period: tuple[dt.date | None, dt.date | None] = (None, None), execution: Any = None,
+                     quiet: bool = False) -> None:
     """-o -: one format, written to standard output (messages still go to stderr)."""
     from timeline.export import FILES
     from timeline.pipeline import render
 
     _require_some_input(paths)
     if len(formats) != 1:
-        raise UserError("-o - writes one output to standard output: choose it with --format (ics, json, html or timelinejs)")
+        raise UserError("-o - writes one output to standard output: choose it with --format (ics, json, html, timelinejs, csv or md)")
     with _cycle_collector_paused():
         timeline, rendered = render(list(paths), formats, user_dates, templates_dir, title=title, min_sources=min_sources,
                                     top=top, coarse=coarse, feed_url=feed_url, source_date_epoch=_source_date_epoch(),
-                                    execution=execution, period=period)
+                                    fetch_pages=fetch_pages, execution=execution, period=period)
     _warn(timeline, quiet)
     sys.stdout.buffer.write(rendered[FILES[formats[0]][0]])
     sys.stdout.flush()
@@ -377,7 +397,7 @@ def watch(paths: tuple[Path, ...], out_dir: Path, interval: float, jobs: int | N
         while True:
             seen = _snapshot(paths)
             if seen != built and seen == last:  # changed since the last build, and settled for one interval
-                with _execution(paths, jobs, "local", None, cache_path, quiet) as execution, _cycle_collector_paused():
+                with _execution(jobs, "local", None, cache_path, quiet) as execution, _cycle_collector_paused():
                     timeline, written = run_build(list(paths), out_dir, execution=execution,
                                                   source_date_epoch=_source_date_epoch())
                 _warn(timeline, quiet)
@@ -461,13 +481,12 @@ def eval_command(gold_dir: Path, errors: bool, kinds: str | None, classes: int, 
 @click.option("--entity", "entities", multiple=True, help="Target entity (repeat for several); default: the corpus's list.")
 @click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Folder of gold timelines; default: found next to the corpus.")
-@click.option("--ordered-only", is_flag=True, help="Score without the gold's unordered (position 0) events.")
 @click.option("--no-dct-fallback", is_flag=True,
               help="Only events dated by a date phrase (not the undated ones anchored to the article's date).")
 @click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
 @handle_errors
 def eval_timeline(corpus_dir: Path, out_dir: Path, entities: tuple[str, ...], gold: Path | None,
-                  ordered_only: bool, no_dct_fallback: bool, debug: bool) -> None:
+                  no_dct_fallback: bool, debug: bool) -> None:
     """Build entity timelines from SemEval-2015 Task 4 articles and score them (Track A, raw text).
 
     CORPUS_DIR is a corpus of the task (CAT XML articles, its target-entity list and, next to it,
@@ -477,8 +496,7 @@ def eval_timeline(corpus_dir: Path, out_dir: Path, entities: tuple[str, ...], go
     from timeline.evaluation.semeval import format_report, run_track_a
 
     try:
-        written, report = run_track_a(corpus_dir, out_dir, entities, gold, ordered_only=ordered_only,
-                                      dct_fallback=not no_dct_fallback)
+        written, report = run_track_a(corpus_dir, out_dir, entities, gold, dct_fallback=not no_dct_fallback)
     except ValueError:
         raise UserError("no target entities found in the corpus: give them with --entity") from None
     click.echo(f"wrote {len(written)} timeline(s) to {out_dir}")

@@ -46,6 +46,10 @@ class AnalysisRecord(NamedTuple):
     article: Any
     events: tuple[Any, ...]
 
+    def model_copy(self, update: dict[str, Any] | None = None) -> AnalysisRecord:
+        """As pydantic's: a copy with some fields replaced (the batch steps call it on analyses)."""
+        return self._replace(**(update or {}))
+
 
 # --------------------------------------------------------------------------- the fields' kinds
 

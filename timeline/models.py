@@ -51,6 +51,8 @@ class DateSource(StrEnum):
     FRONT_MATTER = "front-matter"
     USER = "user"
     INFERRED = "inferred"
+    FEED = "feed"
+    RECORD = "record"
     NONE = "none"
 
 
@@ -148,6 +150,10 @@ class ManifestEntry(_Model):
     date_source: DateSource = DateSource.NONE
     date_evidence: str | None = None
     sha256: str | None = Field(default=None, description="fingerprint of the article's text (same text, same fingerprint)")
+    copy_of: str | None = Field(default=None, description="id of the article this one is a near-duplicate of "
+                                "(a syndicated copy, a light rewrite): it does not count as a source of its own")
+    similarity: float | None = Field(default=None, description="Jaccard similarity of the 5-word runs of this "
+                                     "article's text and copy_of's (1.0: the same words)")
 
 
 class EventStatus(StrEnum):
@@ -175,6 +181,19 @@ class Event(_Model):
     actors: list[str] = Field(default_factory=list, description="people and organizations named in the sentence, as written")
 
 
+class SourceCopy(_Model):
+    """A near-duplicate of a source's article (see ManifestEntry.copy_of) telling the same thing:
+    listed under the source, not counted as a source itself. Offsets index the copy's own text."""
+
+    article_id: str
+    path: str
+    article_title: str | None = None
+    url: str | None = None
+    quote: str
+    quote_start: int
+    quote_end: int
+
+
 class Source(_Model):
     """One article's report of an entry, with the sentence and date phrase it rests on."""
 
@@ -189,6 +208,7 @@ class Source(_Model):
     quote: str
     quote_start: int
     quote_end: int
+    copies: list[SourceCopy] = Field(default_factory=list, description="near-duplicate articles that tell the same")
 
 
 class DateClaim(_Model):

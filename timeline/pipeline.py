@@ -11,18 +11,20 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from timeline.cache import AnalysisCache, article_key, fingerprint
-from timeline.compact import AnalysisRecord, Unpacker, dumps, events_of, loads, pack
+from timeline.compact import AnalysisRecord, Unpacker, dumps, loads, pack
 from timeline.dating import infer_date
 from timeline.engine import Engine, InProcess, chunked, start_engine
+from timeline.errors import UserError
 from timeline.events import extract_events
-from timeline.ingest import ingest, iter_ingest
-from timeline.ingest.files import path_order
+from timeline.ingest import folder_extensions, ingest_records, iter_ingest
+from timeline.ingest.batch import manifest_order
 from timeline.merge import batch_title, filter_entries, merge_events
 from timeline.models import Analysis, Article, ArticleStatus, DateSource, Entry, ManifestEntry, Timeline
+from timeline.neardup import Copy, Sketch, attach_copies, copies_among, fold_copies, sketch
 from timeline.progress import Progress
 from timeline.resources import Resources, load_resources
 from timeline.temporal import find_mentions
@@ -57,6 +59,7 @@ def merge_analyses(analyses: Sequence[Analysis]) -> list[Entry]:
     return merge_events([e for a in analyses for e in a.events], {a.article.id: a.article for a in analyses})
 
 
+Input = Path | str | Mapping[str, Any]
 SMALL_BATCH = 32  # articles to analyse per worker below which a build stays in one process
 
 
@@ -76,13 +79,19 @@ class Execution:
     chunk: int = 0  # articles per task (0: chosen by the engine)
 
 
-def build_timeline(paths: Sequence[Path], user_dates: Mapping[str, dt.date] | None = None, lang: str = "en",
-                   title: str | None = None, resources: Resources | None = None,
-                   execution: Execution | None = None) -> Timeline:
-    """Read the inputs and build the whole timeline (no files written).
+def build_timeline(inputs: Sequence[Input], user_dates: Mapping[str, dt.date] | None = None, lang: str = "en",
+                   title: str | None = None, resources: Resources | None = None, *,
+                   fetch_pages: bool = False, execution: Execution | None = None) -> Timeline:
+    """Read the inputs and build the whole timeline (no files written); the Python API.
 
-    Articles are read, analysed and dropped one at a time: what is kept of each is its metadata and
-    a compact record of its events (``compact``), so memory grows with the events, not the text."""
+    ``inputs``: files and folders (paths), http(s) URLs of feeds or pages (strings), and in-memory
+    records (dicts with ``text`` or ``html``, and optionally ``date``, ``title``, ``url``,
+    ``source``, ``id``). Returns the pydantic ``Timeline``; ``Timeline.entries`` in time order.
+
+    Articles are read, analysed and dropped one at a time: what is kept of each is its metadata, the
+    sketch that finds near-duplicates and a compact record of its events (``compact``), so memory
+    grows with the events, not the text. ``execution`` says where the per-article steps run.
+    """
     execution = execution or Execution()
     cached = execution.cache is not None and resources is None  # own resources: their fingerprint is unknown
     store = AnalysisCache(execution.cache, fingerprint(lang)) if cached and execution.cache else None
@@ -94,22 +103,25 @@ def build_timeline(paths: Sequence[Path], user_dates: Mapping[str, dt.date] | No
         return given
 
     try:
-        manifest, records = _analyze_inputs(paths, user_dates or {}, load, execution, store)
+        manifest, analyses, sketches = _analyze_inputs(inputs, user_dates or {}, load, execution, store, fetch_pages)
         if store is not None:
             store.flush()
             store.prune()
     finally:
         if store is not None:
             store.close()
-    records.sort(key=lambda r: r.article.id)
-    events = events_of(records)
-    by_id = {r.article.id: r.article for r in records}
-    entries = _share_fields_sets(merge_events(events, by_id))
+    # a batch step on the texts: near-duplicates (syndicated copies, light rewrites) of one story
+    copies = copies_among(sketches)
+    del sketches
+    analyses.sort(key=lambda a: a.article.id)
+    analyses, folded = fold_copies(analyses, copies)
+    entries = _share_fields_sets(attach_copies(merge_analyses(analyses), folded))
+    by_id = {a.article.id: a.article for a in analyses}
     return Timeline(
-        title=title or batch_title(events),
+        title=title or batch_title([e for a in analyses for e in a.events]),
         **_period(entries),
         entries=entries,
-        manifest=sorted((_update_manifest(m, by_id) for m in manifest), key=lambda m: path_order(m.path)),
+        manifest=[_update_manifest(m, by_id, copies) for m in manifest],
     )
 
 
@@ -125,14 +137,29 @@ def _share_fields_sets(entries: list[Entry]) -> list[Entry]:
     return entries
 
 
-def _analyze_inputs(paths: Sequence[Path], user_dates: Mapping[str, dt.date], load: Callable[[], Resources],
-                    execution: Execution, store: AnalysisCache | None) -> tuple[list[ManifestEntry], list[AnalysisRecord]]:
-    """Every input read once, in path order; dated articles analysed by the engine (or found in the
-    cache), then undated ones dated from them. Returns the manifest and one record per used article."""
-    manifest, stream, count = iter_ingest(paths, user_dates)
+def _analyze_inputs(inputs: Sequence[Input], user_dates: Mapping[str, dt.date], load: Callable[[], Resources],
+                    execution: Execution, store: AnalysisCache | None, fetch_pages: bool,
+                    ) -> tuple[list[ManifestEntry], list[AnalysisRecord], list[tuple[str, Sketch, dt.date | None, int]]]:
+    """Every input read once, in order; dated articles analysed by the engine (or found in the cache),
+    then undated ones dated from them. Returns the manifest (files in path order, then in-memory
+    records), one record per used article, and each used article's near-duplicate sketch."""
+    files = [p for p in inputs if not isinstance(p, Mapping)]
+    given_records = [p for p in inputs if isinstance(p, Mapping)]
+    manifest: list[ManifestEntry] = []
+    more_manifest: list[ManifestEntry] = []
+    pairs: Iterable[tuple[ManifestEntry, Article | None]] = ()
+    count = 0
+    if files or not given_records:
+        walked, pairs, count = iter_ingest(files, user_dates, fetch_pages=fetch_pages)
+        manifest.extend(walked)
+    more: list[Article] = []
+    if given_records:
+        more, more_manifest = ingest_records(given_records)
+        count += len(more)
     unpacker = Unpacker()
-    done: list[tuple[int, AnalysisRecord]] = []  # (position in path order, record)
+    done: list[tuple[int, AnalysisRecord]] = []  # (position in reading order, record)
     undated: list[tuple[int, Article]] = []
+    sketches: list[tuple[str, Sketch, dt.date | None, int]] = []
     position: dict[str, int] = {}
     progress = execution.progress
     if progress is not None and progress.total is None:
@@ -142,12 +169,18 @@ def _analyze_inputs(paths: Sequence[Path], user_dates: Mapping[str, dt.date], lo
     def key(article: Article) -> str:
         return article_key(fp, article.text, article.body_start, article.date.isoformat() if article.date else "")
 
-    def to_analyse() -> Iterator[Article]:
-        for entry, article in stream:
+    def used() -> Iterator[Article]:
+        for entry, article in pairs:
             manifest.append(entry)
-            if article is None:
-                continue
+            if article is not None:
+                yield article
+        yield from more
+
+    def to_analyse() -> Iterator[Article]:
+        for article in used():
             position[article.id] = len(position)
+            body = article.text[article.body_start:]
+            sketches.append((article.id, sketch(body), article.date, len(body)))
             if article.date is None:
                 undated.append((position[article.id], article))
                 continue
@@ -181,7 +214,7 @@ def _analyze_inputs(paths: Sequence[Path], user_dates: Mapping[str, dt.date], lo
                 progress.advance(len(chunk))
     finally:
         engine.close()
-    done.sort(key=lambda pr: pr[0])  # path order, as the batch was read: the reference of the inference
+    done.sort(key=lambda pr: pr[0])  # reading order, as the batch was read: the reference of the inference
     records = [r for _, r in done]
     resources = load() if undated else None
     for _, article in undated:
@@ -193,7 +226,23 @@ def _analyze_inputs(paths: Sequence[Path], user_dates: Mapping[str, dt.date], lo
         records.append(unpacker.unpack(analysis.article, loads(dumps(pack(analysis)))))
         if progress:
             progress.advance()
-    return manifest, records
+    manifest.sort(key=lambda m: manifest_order(m.path))
+    return [*manifest, *more_manifest], records, sketches
+
+
+def require_usable(timeline: Timeline, inputs: Sequence[Input]) -> None:
+    """An empty build must never replace real outputs: UserError (exit 2) when no input could be used,
+    naming what was found and why each was skipped."""
+    if any(m.status in (ArticleStatus.USED, ArticleStatus.UNDATED) for m in timeline.manifest):
+        return
+    given = ", ".join(str(p) for p in inputs if not isinstance(p, Mapping)) or "the records given"
+    if not timeline.manifest:
+        raise UserError(f"{given}: no article files found (inside folders timeline reads {', '.join(folder_extensions())}; "
+                        "name other files directly); nothing was built and earlier outputs are left as they were")
+    shown = "; ".join(f"{m.path}: {(m.reason or m.status.value).removeprefix(m.path + ': ')}" for m in timeline.manifest[:5])
+    more = f"; and {len(timeline.manifest) - 5} more" if len(timeline.manifest) > 5 else ""
+    raise UserError(f"no usable input: {len(timeline.manifest)} input(s) found in {given}, none could be used "
+                    f"({shown}{more}); nothing was built and earlier outputs are left as they were")
 
 
 def _period(entries: Sequence[Entry]) -> dict[str, dt.date | None]:
@@ -204,10 +253,13 @@ def _period(entries: Sequence[Entry]) -> dict[str, dt.date | None]:
             "period_end": (max(ends) - dt.timedelta(days=1)) if ends else None}
 
 
-def _update_manifest(entry: ManifestEntry, by_id: Mapping[str, Article]) -> ManifestEntry:
+def _update_manifest(entry: ManifestEntry, by_id: Mapping[str, Article], copies: Mapping[str, Copy]) -> ManifestEntry:
     article = by_id.get(entry.article_id or "")
     if article is None:
         return entry
+    copy = copies.get(article.id) if entry.status != ArticleStatus.DUPLICATE else None
+    if copy is not None:
+        entry = entry.model_copy(update={"copy_of": copy.source_id, "similarity": copy.jaccard})
     if entry.sha256 is None:
         entry = entry.model_copy(update={"sha256": article.sha256 or None})
     if article.date_source == DateSource.INFERRED:
@@ -240,31 +292,35 @@ def select(timeline: Timeline, min_sources: int = 1, top: int | None = None, per
     return timeline.model_copy(update={"entries": entries, **_period(entries)})
 
 
-def render(paths: Sequence[Path], formats: Iterable[str], user_dates: Mapping[str, dt.date] | None = None,
+def render(paths: Sequence[Input], formats: Iterable[str], user_dates: Mapping[str, dt.date] | None = None,
            templates_dir: Path | None = None, lang: str = "en", title: str | None = None, *, min_sources: int = 1,
            top: int | None = None, coarse: str = "span", feed_url: str | None = None,
-           source_date_epoch: str | None = None, execution: Execution | None = None,
+           source_date_epoch: str | None = None, fetch_pages: bool = False, execution: Execution | None = None,
            period: Period = (None, None)) -> tuple[Timeline, dict[str, bytes]]:
     """Build the timeline and render the chosen formats to memory (for standard output): {file name: bytes}."""
     from timeline.export import render_outputs
 
-    timeline = select(build_timeline(paths, user_dates, lang, title, execution=execution), min_sources, top, period)
+    full = build_timeline(paths, user_dates, lang, title, fetch_pages=fetch_pages, execution=execution)
+    require_usable(full, paths)
+    timeline = select(full, min_sources, top, period)
     return timeline, render_outputs(timeline, formats, templates_dir=templates_dir, coarse=coarse,  # type: ignore[arg-type]
                                     feed_url=feed_url, source_date_epoch=source_date_epoch)
 
 
-def build(paths: Sequence[Path], out_dir: Path, formats: Iterable[str] | None = None,
+def build(paths: Sequence[Input], out_dir: Path, formats: Iterable[str] | None = None,
           user_dates: Mapping[str, dt.date] | None = None, templates_dir: Path | None = None,
           lang: str = "en", title: str | None = None, *, min_sources: int = 1, top: int | None = None,
           coarse: str = "span", feed_url: str | None = None,
-          source_date_epoch: str | None = None, execution: Execution | None = None,
+          source_date_epoch: str | None = None, fetch_pages: bool = False, execution: Execution | None = None,
           period: Period = (None, None)) -> tuple[Timeline, list[Path]]:
     """Build the timeline and write the chosen formats into ``out_dir`` (atomically). Entries that
     continue those of the previous build there keep their UIDs (see continuity.py)."""
     from timeline.continuity import carry_over, load_previous
     from timeline.export import FORMATS, write_outputs
 
-    timeline = select(build_timeline(paths, user_dates, lang, title, execution=execution), min_sources, top, period)
+    full = build_timeline(paths, user_dates, lang, title, fetch_pages=fetch_pages, execution=execution)
+    require_usable(full, paths)  # before anything is written: an empty build leaves the old outputs
+    timeline = select(full, min_sources, top, period)
     previous = load_previous(out_dir)
     if previous is not None:
         timeline = timeline.model_copy(update={"entries": carry_over(

@@ -21,9 +21,14 @@ from timeline.export.html import render_html
 from timeline.export.ical import COARSE_POLICIES, CoarsePolicy, iter_ics, render_ics
 from timeline.export.json import iter_json, iter_timelinejs, render_json, render_schema, render_timelinejs
 from timeline.export.labels import load_labels
+from timeline.export.markdown import render_markdown
+from timeline.export.table import render_csv
 from timeline.models import Timeline
 
-FORMATS: tuple[str, ...] = ("ics", "json", "html", "timelinejs")
+FORMATS: tuple[str, ...] = ("ics", "json", "html", "timelinejs")  # written when --format is not given
+#: written only when asked for: a spreadsheet/pandas table and a Markdown briefing
+EXTRA_FORMATS: tuple[str, ...] = ("csv", "md")
+ALL_FORMATS: tuple[str, ...] = FORMATS + EXTRA_FORMATS
 
 #: file names written per format
 FILES: dict[str, tuple[str, ...]] = {
@@ -31,6 +36,8 @@ FILES: dict[str, tuple[str, ...]] = {
     "json": ("timeline.json", "timeline.schema.json"),
     "timelinejs": ("timelinejs.json",),
     "html": ("timeline.html",),
+    "csv": ("timeline.csv",),
+    "md": ("timeline.md",),
 }
 
 
@@ -47,13 +54,13 @@ def iter_outputs(
     """(file name, its bytes in pieces) for every requested file, in FORMATS order; labels in ``lang``.
     Each file is rendered as its pieces are read: the calendar one event at a time."""
     wanted = list(dict.fromkeys(formats))
-    unknown = [f for f in wanted if f not in FORMATS]
+    unknown = [f for f in wanted if f not in ALL_FORMATS]
     if unknown:
-        raise ValueError(f"unknown export format(s) {', '.join(map(repr, unknown))}; choose from {', '.join(FORMATS)}")
+        raise ValueError(f"unknown export format(s) {', '.join(map(repr, unknown))}; choose from {', '.join(ALL_FORMATS)}")
     if coarse not in COARSE_POLICIES:
         raise ValueError(f"coarse policy must be one of {', '.join(COARSE_POLICIES)}, not {coarse!r}")
     labels = load_labels(lang)
-    for fmt in FORMATS:
+    for fmt in ALL_FORMATS:
         if fmt not in wanted:
             continue
         if fmt == "ics":
@@ -66,6 +73,10 @@ def iter_outputs(
             yield "timelinejs.json", iter_timelinejs(timeline, labels)
         elif fmt == "html":
             yield "timeline.html", [render_html(timeline, templates_dir=templates_dir, labels=labels).encode("utf-8")]
+        elif fmt == "csv":
+            yield "timeline.csv", [render_csv(timeline, labels).encode("utf-8")]
+        elif fmt == "md":
+            yield "timeline.md", [render_markdown(timeline, labels).encode("utf-8")]
 
 
 def render_outputs(
@@ -214,7 +225,8 @@ def write_outputs(
     """Render the requested formats, then write them atomically into ``out_dir``.
 
     Files: ``timeline.ics``, ``timeline.json`` + ``timeline.schema.json``, ``timelinejs.json``,
-    ``timeline.html``. Returns the paths written, in FORMATS order (ics, json, html, timelinejs). Rendering happens entirely
+    ``timeline.html``, and when asked for ``timeline.csv``, ``timeline.md``. Returns the paths written, in
+    ALL_FORMATS order (ics, json, html, timelinejs, csv, md). Rendering happens entirely
     before the first file is replaced, so a rendering error leaves ``out_dir`` as it was.
     """
     rendered = iter_outputs(timeline, formats, templates_dir=templates_dir,
@@ -237,6 +249,8 @@ def write_outputs(
 
 
 __all__ = [
+    "ALL_FORMATS",
+    "EXTRA_FORMATS",
     "FORMATS",
     "FILES",
     "render_html",

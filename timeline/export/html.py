@@ -256,7 +256,7 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
         else:
             days.append(DayLine(label=label, iso=iso, titles=[ev.title], anchors=[ev.anchor]))
 
-    manifest = [_manifest_row(m) for m in sorted(timeline.manifest, key=lambda m: m.path)]
+    manifest = [_manifest_row(m, labels) for m in sorted(timeline.manifest, key=lambda m: m.path)]
     counts = {s.value: sum(1 for m in timeline.manifest if m.status == s) for s in ArticleStatus}
     start, end = timeline_period(timeline)
     return Sheet(
@@ -281,10 +281,12 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
     )
 
 
-def _manifest_row(m: ManifestEntry) -> ManifestRow:
+def _manifest_row(m: ManifestEntry, labels: Labels) -> ManifestRow:
     reason = one_line(m.reason)
     if m.duplicate_of:
         reason = (reason + "; " if reason else "") + f"duplicate of {one_line(m.duplicate_of)}"
+    if m.copy_of:  # a near-duplicate: used, but not a source of its own
+        reason = (reason + "; " if reason else "") + labels.phrase("copy_of", id=one_line(m.copy_of))
     return ManifestRow(
         path=one_line(m.path),
         status=m.status.value,

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Literal
 
-from icalendar import Calendar, Event, vText, vUri
+from icalendar import Calendar, Event, vDuration, vText, vUri
 
 from timeline.export.common import (
     UTC,
@@ -136,6 +136,7 @@ def calendar_head(timeline: Timeline, coarse: CoarsePolicy = "span", calendar_na
     if source:  # RFC 7986: where a subscriber re-fetches the calendar, and how often
         cal.add("source", vUri(source), parameters={"VALUE": "URI"})
         cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(REFRESH_INTERVAL))  # the same, for Outlook and Apple Calendar, which read only this
     return cal
 
 

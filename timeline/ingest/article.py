@@ -8,7 +8,8 @@ from pathlib import Path
 from timeline.errors import InputError
 from timeline.ingest.files import DEFAULT_MAX_BYTES, check_controls, decode, fingerprint, normalize_newlines, read_bytes, shown_path
 from timeline.ingest.html import html_article, looks_like_html
-from timeline.ingest.metadata import Meta, choose_date, guess_source, read_front_matter, read_header_lines
+from timeline.ingest.metadata import Meta, choose_date, guess_source, read_front_matter, read_header_lines, read_headline
+from timeline.models import DateSource
 from timeline.ingest.tables import IngestTables, load_tables
 from timeline.models import Article
 
@@ -32,14 +33,20 @@ def read_article(path: Path, user_date: dt.date | None = None, max_bytes: int = 
         raise InputError(shown, "file has no text (only blank space)")
     check_controls(text, shown)
     meta = Meta(tables)
+    fallback = None
     if looks_like_html(text):
-        text = html_article(text, shown, meta)
+        text, fallback = html_article(text, shown, meta)
         after_front = 0
     else:
         after_front = read_front_matter(text, shown, meta)
-    body_start = read_header_lines(text, after_front, meta)
+    after_headline = read_headline(text, after_front, meta)
+    body_start = read_header_lines(text, after_headline, meta)
+    if after_headline == after_front and body_start > after_front:
+        body_start = read_headline(text, body_start, meta)  # "Date: ...", then the headline
     if not text[body_start:].strip():
         raise InputError(shown, "no article text after the header")
+    if fallback is not None and not meta.claims and not meta.problems:
+        meta.note_date(fallback.role, fallback.value, DateSource.HEADER, fallback.where, fallback.value, None)
     date, date_source, evidence = choose_date(meta, shown, user_date)
     source = meta.fields.get("source") or guess_source(text, body_start, tables)
     return Article(

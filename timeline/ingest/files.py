@@ -45,7 +45,8 @@ def stat_problem(exc: OSError, path: Path) -> str:
 
 
 def collect_paths(paths: Sequence[Path], tables: IngestTables | None = None) -> tuple[list[Path], list[ManifestEntry]]:
-    """Files named directly, plus *.txt/*.md/*.markdown found recursively in named folders.
+    """Files named directly, plus the article files (``folder_extensions`` of data/file_types.toml:
+    .txt, .md, .html, feeds, .jsonl...) found recursively in named folders.
 
     Returns the files sorted by path (duplicates of the same typed path once) and the inputs
     that could not be walked, as skipped manifest entries with a reason. Hidden entries
@@ -88,7 +89,7 @@ def collect_paths(paths: Sequence[Path], tables: IngestTables | None = None) -> 
                     if entry.name.startswith("."):
                         continue
                     child = folder / entry.name
-                    wanted = Path(entry.name).suffix.lower() in tables.folder_extensions
+                    wanted = entry.name.lower().endswith(tuple(tables.folder_extensions))
                     try:
                         cst = entry.stat()  # follows symlinks
                     except OSError as exc:

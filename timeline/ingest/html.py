@@ -1,4 +1,5 @@
-"""Raw HTML pages: their visible text (stdlib parser) and the date, title and URL in their <meta> tags."""
+"""HTML pages: their main text (trafilatura, see webpage.py) with the date, title and URL they state
+about themselves; the stdlib visible-text parser for fragments and for pages with no main text found."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from html.parser import HTMLParser
 from timeline.errors import InputError
 from timeline.ingest.metadata import Meta
 from timeline.ingest.tables import IngestTables
+from timeline.ingest.webpage import DateClaim, read_page
 from timeline.models import DateSource
 
 
@@ -84,27 +86,59 @@ def looks_like_html(text: str) -> bool:
     return head.startswith("<!doctype html") or re.match(r"<html[\s>]", head) is not None
 
 
-def html_article(text: str, shown: str, meta: Meta) -> str:
-    """The visible text of a page; its <title>, canonical link and <meta> tags noted in ``meta``."""
-    parser = VisibleText(meta.tables)
+def fragment_text(fragment: str, tables: IngestTables) -> str:
+    """Visible text of an HTML fragment that is all article (a feed item's content, a record's
+    ``html`` without page furniture): blocks as paragraphs, ``<br>`` and list items as lines."""
+    parser = VisibleText(tables)
+    try:
+        parser.feed(fragment)
+        parser.close()
+    except (AssertionError, ValueError):
+        return ""
+    return parser.text()
+
+
+def _visible(text: str, shown: str, tables: IngestTables) -> VisibleText:
+    parser = VisibleText(tables)
     try:
         parser.feed(text)
         parser.close()
     except (AssertionError, ValueError) as exc:  # very old Pythons asserted on bad markup
         raise InputError(shown, f"cannot read the HTML: {exc}") from None
-    visible = parser.text()
-    if not visible:
+    return parser
+
+
+def html_article(text: str, shown: str, meta: Meta) -> tuple[str, DateClaim | None]:
+    """A page's main text (trafilatura: no navigation, banners, related stories, comments or footer)
+    and its date, title, outlet and URL noted in ``meta`` (JSON-LD, then <meta> tags).
+
+    Returns the text, which becomes ``Article.text``, and htmldate's reading of the page's date,
+    to be used only when nothing else dates the article. A page whose main text cannot be found
+    keeps its whole visible text (a very short or unusual page is still an article).
+    """
+    page = read_page(text, meta.tables.html_meta_field)
+    main = page.text
+    if not main:
+        main = _visible(text, shown, meta.tables).text()
+    if not main:
         raise InputError(shown, "HTML page has no visible text")
-    fields = meta.tables.html_meta_field
-    title = re.sub(r"\s+", " ", "".join(parser.title)).strip()
-    if title:
-        meta.note_field("title", title)
-    if parser.canonical:
-        meta.note_field("url", parser.canonical)
-    for name, content in parser.metas:
-        role = fields.get(name)
-        if role in ("date", "updated"):
-            meta.note_date(role, content, DateSource.HEADER, f"HTML meta {name}", content, None)
-        elif role:
-            meta.note_field(role, content)
-    return visible
+    for name, value in (("title", page.title), ("url", page.url), ("source", page.source)):
+        if value:
+            meta.note_field(name, value)
+    fallback = None
+    for claim in page.dates:
+        if claim.where.startswith("htmldate"):
+            fallback = claim
+        else:
+            meta.note_date(claim.role, claim.value, DateSource.HEADER, claim.where, claim.value, None)
+    return main, fallback
+
+
+def first_line_is_title(text: str, title: str | None) -> int:
+    """Where the text goes on after a first paragraph that repeats the page's title (0 if it does not)."""
+    if not title:
+        return 0
+    first, sep, _ = text.partition("\n\n")
+    if sep and re.sub(r"\s+", " ", first).strip().casefold() == re.sub(r"\s+", " ", title).strip().casefold():
+        return len(first) + len(sep)
+    return 0

@@ -287,3 +287,51 @@ def choose_date(meta: Meta, shown: str, user_date: dt.date | None) -> tuple[dt.d
     why = "no date in a header, front matter or HTML meta"
     unused = [p.problem for p in meta.problems]
     return None, DateSource.NONE, "; ".join([why, *unused])
+
+
+# ---------------------------------------------------------------- a headline as the first line
+
+HEADLINE_MAX_WORDS = 20
+HEADLINE_MAX_CHARS = 150
+_HEADLINE_END = ".,;:"  # a line ending so is a sentence or a label, not a headline
+_MD_HEADING = re.compile(r"#{1,6}[ \t]+")
+
+
+def _is_date_line(line: str, tables: IngestTables) -> bool:
+    if tables.bare_re.match(line):
+        return True
+    m = tables.colon_re.fullmatch(line)
+    return bool(m) and tables.label_field.get(re.sub(r"\s+", " ", m["label"].lower())) in ("date", "updated")
+
+
+def read_headline(text: str, start: int, meta: Meta) -> int:
+    """A first line that reads as a headline becomes the title; returns where the text goes on.
+
+    A headline is short (at most 20 words and 150 characters, at least 3 words), starts with a
+    capital, a digit or a quote, does not end like a sentence or a label (. , ; :), is no header
+    line itself, and is followed by a blank line or a date line ("Port strike ends\\n\\nHOUSTON..."
+    or "Port strike ends\\nDate: 2025-03-15"). A Markdown heading ("# Port strike ends") counts.
+    The headline's own words are then not scanned for dates (they repeat the body's).
+    """
+    tables = meta.tables
+    pos = start
+    while pos < len(text) and text[pos] in " \t\n":
+        pos += 1
+    nl = text.find("\n", pos)
+    end = len(text) if nl < 0 else nl
+    line = text[pos:end].strip()
+    heading = _MD_HEADING.match(line)
+    title = line[heading.end():].strip() if heading else line
+    words = title.split()
+    if (not 3 <= len(words) <= HEADLINE_MAX_WORDS or len(title) > HEADLINE_MAX_CHARS or title[-1] in _HEADLINE_END
+            or not (title[0].isupper() or title[0].isdigit() or title[0] in "\"'“‘")
+            or tables.colon_re.fullmatch(line) or tables.bare_re.match(line)):
+        return start
+    if nl < 0:
+        return start  # a one-line file is its own body
+    nxt_end = text.find("\n", nl + 1)
+    nxt = text[nl + 1: len(text) if nxt_end < 0 else nxt_end]
+    if nxt.strip() and not _is_date_line(nxt, tables):
+        return start
+    meta.note_field("title", title)
+    return nl + 1

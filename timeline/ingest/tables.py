@@ -37,6 +37,7 @@ class IngestTables:
     html_paragraph: frozenset[str]
     html_line: frozenset[str]
     html_cell: frozenset[str]
+    record_field: dict[str, str]  # lower-case record key -> "field:rank" (data/file_types.toml [records])
 
 
 def _data_file(name: str, lang: str) -> dict[str, Any]:
@@ -138,4 +139,24 @@ def load_tables(lang: str = "en") -> IngestTables:
         html_paragraph=frozenset(_strings(fname, html, "paragraph")),
         html_line=frozenset(_strings(fname, html, "line")),
         html_cell=frozenset(_strings(fname, html, "cell")),
+        record_field=_record_fields(fname, types),
     )
+
+
+RECORD_FIELDS = ("text", "html", "date", "updated", "title", "url", "source", "author", "id")
+
+
+def _record_fields(name: str, types: Mapping[str, Any]) -> dict[str, str]:
+    table = types.get("records")
+    if not isinstance(table, dict):
+        raise RuleError(f"timeline/data/{name}: missing table [records]")
+    out: dict[str, str] = {}
+    for fld in table:
+        if fld not in RECORD_FIELDS:
+            raise RuleError(f"timeline/data/{name}: [records] {fld!r} is not one of {', '.join(RECORD_FIELDS)}")
+        for rank, key in enumerate(_strings(name, table, fld)):
+            k = key.strip().lower()
+            if k in out and not out[k].startswith(fld + ":"):
+                raise RuleError(f"timeline/data/{name}: [records] key {key!r} is listed for both {out[k].split(':')[0]} and {fld}")
+            out.setdefault(k, f"{fld}:{rank}")
+    return out

@@ -165,18 +165,74 @@ def _span_of(value: str) -> tuple[dt.date, dt.date] | None:
     return None
 
 
-def edtf_of(value: str, precision: Precision | None, mod: str | None) -> str | None:
-    """EDTF (ISO 8601-2) form: seasons as 21-24, quarters as 33-36, decades as 199X, approx as ~."""
-    if precision is None:
+_EDTF_TIME = re.compile(r"(-?\d{4}-\d\d-\d\d)T(\d\d):(\d\d)(?::(\d\d))?(?:[.,]\d+)?(Z|[+-]\d\d(?::?\d\d)?)?")
+_EDTF_RECURRING = re.compile(r"XXXX-(\d\d)(?:-(\d\d))?")
+
+
+def _edtf_zone(zone: str | None) -> str | None:
+    """A UTC offset as EDTF writes it: ``Z`` for zero, ``+03:00``; None for one EDTF cannot hold (beyond 14:00)."""
+    if not zone or zone == "Z":
+        return zone or ""
+    digits = zone[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    if hours == minutes == 0:
+        return "Z"
+    if minutes > 59 or hours > 14 or (hours == 14 and minutes):
         return None
+    return f"{zone[0]}{hours:02d}:{minutes:02d}"
+
+
+def _approx_months(span: tuple[dt.date, dt.date] | None) -> str | None:
+    """An approximate season/quarter/half as the interval of its months (EDTF cannot qualify 2025-33)."""
+    if span is None:
+        return None
+    last = span[1] - dt.timedelta(days=1)
+    return f"{span[0].year:04d}-{span[0].month:02d}~/{last.year:04d}-{last.month:02d}~"
+
+
+def recurring_edtf(value: str) -> str | None:
+    """``XXXX-05-09`` (every 9 May) is EDTF with an unspecified year; the day must exist in some year."""
+    m = _EDTF_RECURRING.fullmatch(value)
+    if not m or not 1 <= int(m[1]) <= 12:
+        return None
+    if m[2] is not None and not 1 <= int(m[2]) <= (29 if m[1] == "02" else 30 if m[1] in ("04", "06", "09", "11") else 31):
+        return None
+    return value
+
+
+def edtf_of(value: str, precision: Precision | None, mod: str | None) -> str | None:
+    """EDTF (ISO 8601-2) form that the ``edtf`` package accepts: seasons 21-24, quarters 33-36,
+    halves 40-41, decades 199X, times with seconds, approximate as ~; None when EDTF has no form
+    (fiscal periods). EDTF cannot qualify a time or a sub-year grouping: an approximate time is
+    written as its day, an approximate season/quarter/half as the approximate interval of its months."""
+    approx = mod == "APPROX"
+    if precision is None or value.startswith("FY"):
+        return None
+    if precision == Precision.MINUTE:
+        m = _EDTF_TIME.fullmatch(value)
+        if not m:
+            return None
+        if approx:
+            return m[1]  # the day is known; EDTF has no mark for an approximate clock time
+        zone = _edtf_zone(m[5])
+        if zone is None or int(m[2]) > 23 or int(m[3]) > 59 or int(m[4] or 0) > 59:
+            return m[1]
+        return f"{m[1]}T{m[2]}:{m[3]}:{m[4] or '00'}{zone}"
     if precision == Precision.WEEK:
         span = span_of(value)
-        text = f"{span[0].isoformat()}/{(span[1] - dt.timedelta(days=1)).isoformat()}" if span else value
-    elif precision == Precision.SEASON:
-        text = value[:5] + _EDTF_SEASON[value[5:]]
-    elif precision == Precision.QUARTER and not value.startswith("FY"):
-        text = value[:5] + str(32 + int(value[-1]))
-    elif precision == Precision.DECADE:
+        if span is None:
+            return None
+        mark = "~" if approx else ""
+        return f"{span[0].isoformat()}{mark}/{(span[1] - dt.timedelta(days=1)).isoformat()}{mark}"
+    if precision in (Precision.SEASON, Precision.QUARTER, Precision.HALF):
+        if approx:
+            return _approx_months(span_of(value))
+        if precision == Precision.SEASON:
+            return value[:5] + _EDTF_SEASON[value[5:]]
+        if precision == Precision.QUARTER:
+            return value[:5] + str(32 + int(value[-1]))
+        return value[:5] + str(39 + int(value[-1]))
+    if precision == Precision.DECADE:
         text = value + "X"
     elif precision == Precision.CENTURY:
         text = value + "XX"
@@ -184,16 +240,14 @@ def edtf_of(value: str, precision: Precision | None, mod: str | None) -> str | N
         text = value[:10]
     else:
         text = value
-    if mod == "APPROX":
-        text += "~"
-    return text
+    return text + "~" if approx else text
 
 
 def make_value(value: str, timex_type: TimexType, mod: str | None = None, instant: dt.datetime | None = None) -> TimeValue:
     """Build a TimeValue with span, precision and EDTF derived from the value string."""
     mod = mod or None
     if timex_type in (TimexType.DURATION, TimexType.SET) or value.endswith("_REF") or value.startswith("X"):
-        return TimeValue(value=value, type=timex_type, mod=mod)
+        return TimeValue(value=value, type=timex_type, mod=mod, edtf=recurring_edtf(value))
     precision = precision_of(value)
     span = span_of(value) if precision else None
     return TimeValue(
