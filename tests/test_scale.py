@@ -91,6 +91,17 @@ def test_a_warm_cache_gives_the_same_bytes_and_analyses_only_new_articles(corpus
     assert seen.done == len(DATED) * 30
 
 
+def test_near_duplicates_found_the_same_from_the_cache_and_the_workers(corpus: Path, tmp_path: Path) -> None:
+    folder = write_corpus(tmp_path / "with-copy", SMALL_BATCH * 2 + 6)
+    seed = DATED[0].read_text(encoding="utf-8")
+    (folder / "zz-copy.txt").write_text(seed.replace("\n\n", "\n\nA line another outlet added.\n\n", 1), encoding="utf-8")
+    plain = build_timeline([folder])
+    assert any(m.copy_of for m in plain.manifest)
+    cache = tmp_path / "c.sqlite"
+    for execution in (Execution(jobs=2, cache=cache), Execution(cache=cache), Execution(jobs=2, cache=cache)):
+        assert build_timeline([folder], execution=execution) == plain
+
+
 def test_the_key_changes_with_text_date_body_and_fingerprint() -> None:
     base = article_key("fp", "text", 0, "2025-05-08")
     assert len({base, article_key("fp2", "text", 0, "2025-05-08"), article_key("fp", "text.", 0, "2025-05-08"),

@@ -33,7 +33,7 @@ BATCH_SECONDS = 1.0  # and at least this often, so a build killed late has kept 
 
 # What the per-article steps read: their code and the language data (paths inside the package).
 _ANALYSIS_SOURCES = ("temporal", "lang", "data", "events.py", "gazetteer.py", "resources.py", "models.py",
-                     "compact.py", "pipeline.py", "dating.py")
+                     "compact.py", "engine.py", "neardup.py", "pipeline.py", "dating.py")
 
 
 def fingerprint(lang: str) -> str:

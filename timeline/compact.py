@@ -14,7 +14,9 @@ models' own field lists, so a field added to ``Event`` or ``Mention`` travels wi
 
 from __future__ import annotations
 
+import base64
 import json
+from array import array
 import typing
 from enum import Enum
 from collections import namedtuple
@@ -137,6 +139,19 @@ def pack(analysis: Analysis) -> dict[str, Any]:
     timexes: dict[str, int] = {}
     events = [_pack_model(e, _EVENT_FIELDS, _EVENT_KINDS, timexes) for e in analysis.events]
     return {"v": PACK_VERSION, "timex": list(timexes), "events": events}
+
+
+def pack_sketch(sk: Any) -> list[str | None]:
+    """A near-duplicate sketch (``neardup.Sketch``) as two base64 strings: shingle hashes, signature."""
+    return [base64.b64encode(sk.hashes.tobytes()).decode("ascii"),
+            None if sk.signature is None else base64.b64encode(sk.signature.tobytes()).decode("ascii")]
+
+
+def unpack_sketch(packed: Sequence[str | None]) -> Any:
+    from timeline.neardup import Sketch
+
+    hashes, signature = (None if p is None else array("Q", base64.b64decode(p)) for p in packed)
+    return Sketch(hashes if hashes is not None else array("Q"), signature)
 
 
 def dumps(packed: dict[str, Any]) -> bytes:

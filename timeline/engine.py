@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
-from timeline.compact import dumps, pack
+from timeline.compact import dumps, pack, pack_sketch
 from timeline.errors import UserError
 from timeline.models import Article
 from timeline.resources import Resources
@@ -31,10 +31,17 @@ Chunk = list[Article]
 
 
 def analyze_packed(articles: Sequence[Article], resources: Resources) -> list[bytes]:
-    """The per-article steps on each article, each result packed (JSON bytes): small to send back."""
+    """The per-article steps on each article and the sketch that finds its near-duplicates, each result
+    packed (JSON bytes): small to send back, and what the cache keeps."""
+    from timeline.neardup import sketch
     from timeline.pipeline import analyze_article
 
-    return [dumps(pack(analyze_article(article, resources))) for article in articles]
+    out = []
+    for article in articles:
+        packed = pack(analyze_article(article, resources))
+        packed["sketch"] = pack_sketch(sketch(article.text[article.body_start:]))
+        out.append(dumps(packed))
+    return out
 
 
 def default_jobs() -> int:

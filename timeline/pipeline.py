@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from timeline.cache import AnalysisCache, article_key, fingerprint
-from timeline.compact import AnalysisRecord, Unpacker, dumps, loads, pack
+from timeline.compact import AnalysisRecord, Unpacker, dumps, loads, pack, unpack_sketch
 from timeline.dating import infer_date
 from timeline.engine import Engine, InProcess, chunked, start_engine
 from timeline.errors import UserError
@@ -169,6 +169,11 @@ def _analyze_inputs(inputs: Sequence[Input], user_dates: Mapping[str, dt.date], 
     def key(article: Article) -> str:
         return article_key(fp, article.text, article.body_start, article.date.isoformat() if article.date else "")
 
+    def took(article: Article, packed: dict[str, Any]) -> None:
+        """One dated article's analysis and sketch (computed by the engine, or found in the cache)."""
+        done.append((position[article.id], unpacker.unpack(article, packed)))
+        sketches.append((article.id, unpack_sketch(packed["sketch"]), article.date, len(article.text) - article.body_start))
+
     def used() -> Iterator[Article]:
         for entry, article in pairs:
             manifest.append(entry)
@@ -179,14 +184,14 @@ def _analyze_inputs(inputs: Sequence[Input], user_dates: Mapping[str, dt.date], 
     def to_analyse() -> Iterator[Article]:
         for article in used():
             position[article.id] = len(position)
-            body = article.text[article.body_start:]
-            sketches.append((article.id, sketch(body), article.date, len(body)))
             if article.date is None:
+                body = article.text[article.body_start:]
+                sketches.append((article.id, sketch(body), article.date, len(body)))
                 undated.append((position[article.id], article))
                 continue
             data = store.get(key(article)) if store is not None else None
             if data is not None:
-                done.append((position[article.id], unpacker.unpack(article, loads(data))))
+                took(article, loads(data))
                 if progress:
                     progress.advance()
                 continue
@@ -209,7 +214,7 @@ def _analyze_inputs(inputs: Sequence[Input], user_dates: Mapping[str, dt.date], 
             for article, data in zip(chunk, results, strict=True):
                 if store is not None:
                     store.put(key(article), data)
-                done.append((position[article.id], unpacker.unpack(article, loads(data))))
+                took(article, loads(data))
             if progress:
                 progress.advance(len(chunk))
     finally:
