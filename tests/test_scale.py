@@ -22,14 +22,14 @@ from hypothesis import strategies as st
 
 from timeline.cache import AnalysisCache, article_key, fingerprint
 from timeline.cli import main
-from timeline.export import FILES
+from timeline.export import FILES, FORMATS
 from timeline.pipeline import SMALL_BATCH, Execution, build, build_timeline
 from timeline.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 DATED = sorted(p for p in SEEDS.glob("*.txt") if p.read_text(encoding="utf-8").startswith(" date "))
-OUTPUTS = [name for names in FILES.values() for name in names]
+OUTPUTS = [name for fmt in FORMATS for name in FILES[fmt]]  # the default outputs
 STAMP = "1746900000"
 
 
