@@ -31,6 +31,15 @@ def _maxrss_mb() -> float:
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024  # bytes on macOS, KiB on Linux
 
 
+def _load() -> str:
+    try:
+        import os
+
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def load_corpus(corpus: Path, limit: int | None) -> list[tuple[str, str, dt.date | None]]:
     """(name, text, dct) for every .tml/.txt file, sorted by path."""
     files = sorted(p for p in (corpus.rglob("*") if corpus.is_dir() else [corpus]) if p.suffix in (".tml", ".txt") and p.is_file())
@@ -89,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     mentions = 0
     slowest = (0.0, "")
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for name, text, dct in docs:
         t1 = time.perf_counter()
         mentions += len(find_mentions(text, dct, rules))
@@ -96,10 +106,13 @@ def main(argv: list[str] | None = None) -> int:
         if el > slowest[0]:
             slowest = (el, name)
     run_s = time.perf_counter() - t0
+    cpu_s = time.process_time() - c0
     print(
         f"find_mentions: {len(docs)} docs in {run_s:.2f}s = {len(docs) / run_s:,.1f} docs/s, {chars / run_s:,.0f} chars/s; "
         f"{mentions:,} mentions ({mentions / len(docs):.1f}/doc); slowest doc {slowest[1]} {slowest[0] * 1000:.1f} ms"
     )
+    # On a shared machine the wall clock counts other processes' turns too; the CPU time is this process's.
+    print(f"  cpu time {cpu_s:.2f}s = {chars / cpu_s:,.0f} chars/s; load average {_load()}")
     line = f"peak memory: maxrss {_maxrss_mb():.1f} MB"
     if args.tracemalloc:
         line += f"; python heap peak during resolve {tracemalloc.get_traced_memory()[1] / 1e6:.1f} MB"

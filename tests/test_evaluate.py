@@ -197,11 +197,68 @@ def test_eval_command(tmp_path, monkeypatch) -> None:
     import timeline.evaluation.tempeval as ev
 
     real = ev.evaluate
-    monkeypatch.setattr(ev, "evaluate", lambda gold_dir, limit=None: real(gold_dir, limit=limit, find=lambda t, d: []))
+    monkeypatch.setattr(ev, "evaluate", lambda gold_dir, rules=None, limit=None: real(gold_dir, limit=limit, find=lambda t, d: []))
     result = runner.invoke(main, ["eval", str(tmp_path), "--errors", "--json", str(tmp_path / "s.json")])
     assert result.exit_code == 0, result.output
     assert "missed" in result.output and "May 8" in result.output
     assert json.loads((tmp_path / "s.json").read_text())["total"]["gold"] == 1
+    # several sets: one report each, JSON a list
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "b.tml").write_text(_tml("Nothing here."), encoding="utf-8")
+    result = runner.invoke(main, ["eval", str(tmp_path), str(tmp_path / "other"), "--json", str(tmp_path / "s.json")])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("TIMEX3 evaluation of") == 2
+    assert [d["total"]["docs"] for d in json.loads((tmp_path / "s.json").read_text())] == [2, 1]
+
+
+def test_anchoring_counts_values_that_need_an_anchor() -> None:
+    from timeline.evaluation.tempeval import needs_anchor
+
+    def g(text: str, value: str, type_: str = "DATE") -> GoldTimex:
+        return GoldTimex(start=0, end=len(text), text=text, tid="t", type=type_, value=value)
+
+    for text, value in (("today", "2008-06-09"), ("Thursday", "2008-06-05"), ("last month", "2008-05"),
+                        ("March 3", "2008-03-03"), ("the third quarter", "2008-Q3"), ("18:00 UTC", "2009-12-15T18:00Z")):
+        assert needs_anchor(g(text, value, "TIME" if "T" in value else "DATE")), text
+    for text, value, type_ in (("March 3, 2008", "2008-03-03", "DATE"), ("2008", "2008", "DATE"),
+                               ("the 1990s", "199", "DATE"), ("7/8/07", "2007-07-08", "DATE"), ("in '91", "1991", "DATE"),
+                               ("two years", "P2Y", "DURATION"), ("now", "PRESENT_REF", "DATE"), ("each July", "XXXX-07", "SET")):
+        assert not needs_anchor(g(text, value, type_)), text
+    text = "It fell today, on March 3 and in 2007."
+    gold = [GoldTimex(text.index(p), text.index(p) + len(p), p, "t", "DATE", v)
+            for p, v in (("today", "2008-06-09"), ("March 3", "2008-03-03"), ("2007", "2007"))]
+    system = [Mention(start=text.index(p), end=text.index(p) + len(p), text=p, rule="r",
+                      timex=TimeValue(value=v, type=TimexType.DATE))
+              for p, v in (("today", "2008-06-09"), ("March 3", "2007-03-03"), ("2007", "2007"))]
+    s = score_document("d", text, gold, system).scores
+    assert (s.anchored, s.anchored_correct, s.anchoring) == (2, 1, 0.5)
+    assert "anchoring 0.5000 (1/2" in format_report(build_report([score_document("d", text, gold, system)]))
+
+
+def test_evaluate_reads_cat_documents_and_ignores_their_unannotated_tail(tmp_path) -> None:
+    words = [(0, "Sales"), (0, "slump"), (1, "May"), (1, "2"), (1, ","), (1, "2010"),
+             (2, "Sales"), (2, "fell"), (2, "today"), (2, "."), *[(s, w) for s in range(3, 6) for w in ("More", ".")],
+             (6, "Talks"), (6, "end"), (6, "tomorrow"), (6, ".")]
+    tokens = "\n".join(f'<token t_id="{i}" sentence="{s}" number="{i - 1}">{w}</token>' for i, (s, w) in enumerate(words, 1))
+    (tmp_path / "topic").mkdir()
+    (tmp_path / "topic" / "1_Sales.xml").write_text(
+        '<?xml version="1.0" ?>\n<Document doc_id="1" doc_name="1_Sales">\n' + tokens + "\n<Markables>\n"
+        '<TIMEX3 m_id="1" type="DATE" value="2010-05-02" functionInDocument="CREATION_TIME">'
+        '<token_anchor t_id="3"/><token_anchor t_id="4"/><token_anchor t_id="5"/><token_anchor t_id="6"/></TIMEX3>\n'
+        '<TIMEX3 m_id="2" type="DATE" value="2010-05-02" functionInDocument="NONE"><token_anchor t_id="9"/></TIMEX3>\n'
+        "</Markables>\n</Document>\n", encoding="utf-8")
+    (tmp_path / "topic" / "notes.xml").write_text("<notes/>", encoding="utf-8")  # not a CAT document: not read
+    seen = []
+
+    def find(text: str, dct: dt.date | None) -> list[Mention]:
+        seen.append((text, dct))
+        return [Mention(start=text.index(p), end=text.index(p) + len(p), text=p, rule="stub",
+                        timex=TimeValue(value=v, type=TimexType.DATE)) for p, v in (("today", "2010-05-02"), ("tomorrow", "2010-05-03"))]
+
+    rep = evaluate(tmp_path, find=find)
+    assert seen[0][1] == dt.date(2010, 5, 2) and seen[0][0].startswith("Sales slump\n\nSales fell today.")
+    s = rep.groups["topic"]
+    assert (s.docs, s.gold, s.system, s.strict, s.value_correct, s.anchored_correct) == (1, 1, 1, 1, 1, 1)
 
 
 def test_value_delta() -> None:

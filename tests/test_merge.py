@@ -122,9 +122,9 @@ def test_rarest_words_are_the_smallest_ids_ties_by_word():
 def test_a_single_event_entry_is_what_the_group_path_makes_of_it(monkeypatch):
     seen = {}
 
-    def capture(events, articles):
+    def capture(events, articles, *rest):
         seen.update(events=events, articles=articles)
-        return merge_events(events, articles)
+        return merge_events(events, articles, *rest)
 
     monkeypatch.setattr(pipeline, "merge_events", capture)
     pipeline.build_timeline(sorted(SEEDS.glob("*.txt")))

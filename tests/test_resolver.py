@@ -95,7 +95,7 @@ CASES = [
     ("2025-01-15", "The launch is set for 9 a.m. PT Friday.", "9 a.m. PT Friday", "2025-01-17T09:00-08:00", "minute"),
     ("2024-12-13", "Polls closed at 10 p.m. BST on Thursday.", "10 p.m. BST on Thursday", "2024-12-12T22:00+00:00", "minute"),
     ("2024-07-05", "Polls closed at 10 p.m. BST on Thursday.", "10 p.m. BST on Thursday", "2024-07-04T22:00+01:00", "minute"),
-    ("2025-03-03", "The deadline is 5 p.m. GMT on March 3, 2025.", "5 p.m. GMT on March 3, 2025", "2025-03-03T17:00+00:00", "minute"),
+    ("2025-03-03", "The deadline is 5 p.m. GMT on March 3, 2025.", "5 p.m. GMT on March 3, 2025", "2025-03-03T17:00Z", "minute"),
     ("2025-05-08", "The bomb exploded at 10:30 a.m. local time in Kyiv.", "10:30 a.m. local time", "2025-05-08T10:30+03:00", "minute"),
     # --- vague references and sets ---------------------------------------------------------------------
     # TimeML: a preposition is a signal, never part of the TIMEX3 ("in recent days" -> "recent days")
@@ -219,3 +219,24 @@ def test_offsets_slice_the_text_after_a_header():
     text = " date 2025-05-08 Putin met Xi on Thursday."
     mentions = find_mentions(text, dt.date(2025, 5, 8), RULES, begin=17)
     assert [(text[m.start:m.end], m.timex.value) for m in mentions] == [("Thursday", "2025-05-08")]
+
+
+@pytest.mark.parametrize("dct", ["0001-01-01", "0001-01-03", "0001-12-31", "9999-01-01", "9999-12-27", "9999-12-31"])
+def test_article_at_the_edge_of_the_calendar_does_not_crash(dct):
+    """An article dated year 1 or 9999: values past the calendar's ends are dropped, the rest resolve."""
+    text = ("He left yesterday and returns tomorrow. They met last Monday, last week, in March, last year and next "
+            "year; talks resume next week, the next day, three days ago, at midnight on December 31 and over the weekend.")
+    mentions = find_mentions(text, dt.date.fromisoformat(dct), RULES)
+    assert mentions, "the mentions that fit the calendar are kept"
+    for m in mentions:
+        assert not (len(m.timex.value) >= 5 and m.timex.value[:5].isdigit()), m  # never a five-digit year
+
+
+def test_far_years_keep_their_year():
+    cases = {"The probe lands on May 8, 2150.": "2150-05-08", "It was signed July 4, 0800.": "0800-07-04",
+             "Valid until December 31, 9999.": "9999-12-31", "It was filed on 0800-07-04.": "0800-07-04"}
+    for text, value in cases.items():
+        assert [m.timex.value for m in find_mentions(text, dt.date(2025, 5, 8), RULES)] == [value], text
+    # "tomorrow" said on the last day of the calendar: no value (not a crash, not year 10000)
+    assert find_mentions("It opens tomorrow.", dt.date(9999, 12, 31), RULES) == []
+    assert [m.timex.value for m in find_mentions("It opened yesterday.", dt.date(9999, 12, 31), RULES)] == ["9999-12-30"]

@@ -162,11 +162,16 @@ def main() -> None:
               help="Give an article's publication date yourself (overrides its header). Repeat for several files.")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder with your own copy of the HTML templates (timeline.html.j2 ...), used before the built-in ones.")
-@click.option("--title", default=None, help="Title of the timeline (default: from the places the articles name most).")
+@click.option("--title", default=None,
+              help="Title of the timeline (default: the person or organization the headlines name most).")
 @click.option("--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
               help="Keep only entries reported by at least this many articles.")
 @click.option("--top", type=click.IntRange(min=1), default=None,
-              help="Keep only the K most important entries (most sources first), still in time order.")
+              help="Keep only the K most important entries, still in time order: those reported by more articles, "
+                   "told in headlines and first sentences, and about the names the batch is about.")
+@click.option("--about", default=None, metavar="NAME",
+              help="Keep only the entries that involve NAME (a person or organization), written in full or in a "
+                   "short form the articles use: --about \"General Motors\" also keeps \"GM\", not \"Motors\".")
 @click.option("--coarse", type=click.Choice(["span", "first-day", "skip"]), default="span", show_default=True,
               help="Calendar entries known only to the week, month or year: an all-day span over the whole "
                    "period, an all-day event on its first day, or left out of the .ics.")
@@ -197,7 +202,7 @@ def main() -> None:
 @click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
 @handle_errors
 def build(paths: tuple[str, ...], out_dir: Path, formats: str, dates: tuple[str, ...], templates_dir: Path | None,
-          title: str | None, min_sources: int, top: int | None, coarse: str, feed_url: str | None,
+          title: str | None, min_sources: int, top: int | None, about: str | None, coarse: str, feed_url: str | None,
           date_from: str | None, date_to: str | None, fetch_pages: bool, strict: bool, jobs: int | None, engine: str,
           scheduler: str | None, cache_path: Path | None, no_cache: bool, quiet: bool, debug: bool) -> None:
     """Build the timeline from article files or folders (default: seeds/) into dist/.
@@ -244,13 +249,13 @@ def build(paths: tuple[str, ...], out_dir: Path, formats: str, dates: tuple[str,
         cache_path = _default_cache(out_dir)
     with _execution(jobs, engine, scheduler, None if no_cache else cache_path, quiet) as execution:
         if to_stdout:
-            _build_to_stdout(inputs, chosen, user_dates, templates_dir, title, min_sources, top, coarse, feed_url,
-                             fetch_pages, period, execution, quiet)
+            _build_to_stdout(inputs, chosen, user_dates, templates_dir, title, min_sources, top, about, coarse,
+                             feed_url, fetch_pages, period, execution, quiet)
             return
         _require_some_input(inputs)
         with _cycle_collector_paused():
             timeline, written = run_build(inputs, out_dir, chosen, user_dates, templates_dir, title=title,
-                                          min_sources=min_sources, top=top, coarse=coarse, feed_url=feed_url,
+                                          min_sources=min_sources, top=top, about=about, coarse=coarse, feed_url=feed_url,
                                           source_date_epoch=_source_date_epoch(), fetch_pages=fetch_pages,
                                           execution=execution, period=period)
     _warn(timeline, quiet)
@@ -327,8 +332,8 @@ def _execution(jobs: int | None, engine: str, scheduler: str | None,
 
 
 def _build_to_stdout(paths: list[Path | str], formats: list[str], user_dates: dict[str, dt.date],
-                     templates_dir: Path | None, title: str | None, min_sources: int, top: int | None, coarse: str,
-                     feed_url: str | None, fetch_pages: bool = False,
+                     templates_dir: Path | None, title: str | None, min_sources: int, top: int | None,
+                     about: str | None, coarse: str, feed_url: str | None, fetch_pages: bool = False,
                      period: tuple[dt.date | None, dt.date | None] = (None, None), execution: Any = None,
                      quiet: bool = False) -> None:
     """-o -: one format, written to standard output (messages still go to stderr)."""
@@ -340,8 +345,9 @@ def _build_to_stdout(paths: list[Path | str], formats: list[str], user_dates: di
         raise UserError("-o - writes one output to standard output: choose it with --format (ics, json, html, timelinejs, csv or md)")
     with _cycle_collector_paused():
         timeline, rendered = render(list(paths), formats, user_dates, templates_dir, title=title, min_sources=min_sources,
-                                    top=top, coarse=coarse, feed_url=feed_url, source_date_epoch=_source_date_epoch(),
-                                    fetch_pages=fetch_pages, execution=execution, period=period)
+                                    top=top, about=about, coarse=coarse, feed_url=feed_url,
+                                    source_date_epoch=_source_date_epoch(), fetch_pages=fetch_pages,
+                                    execution=execution, period=period)
     _warn(timeline, quiet)
     sys.stdout.buffer.write(rendered[FILES[formats[0]][0]])
     sys.stdout.flush()
@@ -444,34 +450,51 @@ def annotate(files: tuple[Path, ...], date: str, fmt: str, debug: bool) -> None:
 
 
 @main.command(name="eval")
-@click.argument("gold_dir", type=click.Path(exists=True, path_type=Path))
+@click.argument("gold_dirs", metavar="GOLD...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--errors", is_flag=True, help="List every error (missed, spurious, wrong span, wrong value, wrong type).")
 @click.option("--kinds", default=None, metavar="KIND,...",
               help="With --errors: only these kinds, comma-separated (missed, spurious, span, value, type, crash).")
 @click.option("--classes", type=click.IntRange(min=0), default=30, show_default=True,
               help="How many of the most frequent error classes to list (0: none).")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only score the first N documents.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only score the first N documents of each set.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the scores as JSON to this file.")
+              help="Also write the scores as JSON to this file (a list, one object per set).")
 @click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
 @handle_errors
-def eval_command(gold_dir: Path, errors: bool, kinds: str | None, classes: int, limit: int | None,
+def eval_command(gold_dirs: tuple[Path, ...], errors: bool, kinds: str | None, classes: int, limit: int | None,
                  json_path: Path | None, debug: bool) -> None:
-    """Score the date resolver on gold TimeML files (TempEval-3 measures).
+    """Score the date resolver on gold corpora (TempEval-3 measures): GOLD... is one or more sets, one report each.
 
-    GOLD_DIR holds .tml files (searched recursively); each file's CREATION_TIME is its article
-    date. Prints strict and relaxed span precision/recall/F1, value F1 and type F1, per folder,
-    and the most frequent error classes.
+    Each GOLD is a folder (searched recursively) or a file: TimeML .tml files (TempEval-3 TBAQ),
+    whose CREATION_TIME is the article date, or CAT .xml files (MEANTIME), whose creation-time
+    TIMEX3 is the article date and whose unannotated tail is not scored. Prints strict and relaxed
+    span precision/recall/F1, value F1, type F1 and anchoring (value accuracy of the matched gold
+    dates that need an anchor), for the set and per first-level folder (TimeBank, AQUAINT; MEANTIME
+    topics), and the most frequent error classes. Example:
+
+        timeline eval CORPUS/tbaq CORPUS/meantime
     """
     import json
+    import time
 
     from timeline.evaluation.tempeval import evaluate, format_report
+    from timeline.temporal import load_rules
 
-    report = evaluate(gold_dir, limit=limit)
+    started = time.perf_counter()
+    rules = load_rules("en")
+    load_seconds = time.perf_counter() - started
     chosen = set(kinds.split(",")) if kinds else None
-    click.echo(format_report(report, errors=errors, classes=classes, kinds=chosen))
+    reports = []
+    for i, gold_dir in enumerate(gold_dirs):
+        report = evaluate(gold_dir, rules, limit=limit)
+        report.rules_seconds = load_seconds  # loaded once for all the sets
+        reports.append(report)
+        if i:
+            click.echo("")
+        click.echo(format_report(report, errors=errors, classes=classes, kinds=chosen))
     if json_path is not None:
-        json_path.write_text(json.dumps(report.as_dict(), indent=2) + "\n", encoding="utf-8")
+        data = [r.as_dict() for r in reports]
+        json_path.write_text(json.dumps(data[0] if len(data) == 1 else data, indent=2) + "\n", encoding="utf-8")
 
 
 @main.command(name="eval-timeline")

@@ -39,11 +39,11 @@ def _record_class(model: type[BaseModel]) -> type[tuple]:
 
 EventRecord = _record_class(Event)
 MentionRecord = _record_class(Mention)
-ArticleRecord = _record_class(Article)  # ``text`` is kept empty: the batch steps never read it
+ArticleRecord = _record_class(Article)  # with its text: the briefing's batch steps read every headline and name
 
 
 class AnalysisRecord(NamedTuple):
-    """``Analysis`` as the batch steps read it: the article (without its text) and its events."""
+    """``Analysis`` as the batch steps read it: the article and its events (no mentions)."""
 
     article: Any
     events: tuple[Any, ...]
@@ -216,7 +216,7 @@ class Unpacker:
         return tuple(make((article_id, *self._values(row, _EVENT_PLAN, timexes))) for row in packed["events"])
 
     def article(self, article: Article) -> Any:
-        return ArticleRecord._make("" if f == "text" else getattr(article, f) for f in ArticleRecord._fields)
+        return ArticleRecord._make(getattr(article, f) for f in ArticleRecord._fields)
 
     def unpack(self, article: Article, packed: dict[str, Any]) -> AnalysisRecord:
         return AnalysisRecord(self.article(article), self.events(packed, article.id))

@@ -8,11 +8,19 @@ its square. A small weighted overlap is enough here: clauses are short, shared r
 
 After same-date merging, groups that are the same happening on nearby days (one article says
 Xi arrived Thursday, four say Wednesday) are joined and flagged as a date conflict.
+
+Similar words do not make one happening when the reports clash (signature.py: opposite moves,
+different figures, different organizations), and groups join as groups: no event of one may clash
+with an event of the other, and every event of each must resemble one of the other (``_alike``), so
+one event that resembles several unrelated ones cannot chain them into one entry. The steps, in
+order: same date, date conflicts, shared names on one story's days, a month or year holding a day,
+back references, history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 import hashlib
 import math
 from collections import Counter, defaultdict
@@ -21,8 +29,10 @@ from itertools import chain
 from typing import NamedTuple
 
 from timeline.models import (
-    PRECISION_RANK, Article, Conflict, DateClaim, Entry, Event, EventStatus, Precision, Source, TimeValue,
+    CONFIDENCE_RANK, PRECISION_RANK, Article, Confidence, Conflict, DateClaim, DateSource, Entry, Event, EventStatus,
+    Precision, Source, TimeValue,
 )
+from timeline.signature import Signature, SignatureWords, clash, load_signature_words, not_organizations, signature
 
 CLAUSE_LINK = 0.35        # clause similarity that alone makes two same-date events one
 MIXED_LINK = 0.30         # or: mean of clause and sentence similarity
@@ -34,11 +44,14 @@ HISTORY_LINK = 0.10       # sentence similarity enough to join two mentions of t
 BACK_REFERENCE_LINK = 0.15  # "a day after <clause>": clause similarity enough to join the happening named
 CONFLICT_LINK = 0.50      # clause similarity for one happening reported on different days
 CONFLICT_WINDOW_DAYS = 3  # how far apart two reported days of one event may be
+SAME_DAY_CORE = 0.10      # clause or sentence similarity each event of two same-date groups needs in the other
+CONFLICT_CORE = 0.20      # clause similarity every cross-day pair of two groups needs to become one disputed entry
 INDEX_TERMS = 6           # rarest clause words per event used (with its names) to find candidates
 CONFLICT_KEYS = 4         # rarest clause words used to find the same happening on other days
 POSTINGS_LIMIT = 64       # compare with at most this many earlier events per word (keeps big batches linear)
 PLAUSIBLE = 0.10          # share of the clause cosine that the shared rarest words must reach before a full test
 NAMED_DAY_GROUPS = 24     # a shared name alone joins groups only on a day with at most this many groups
+NAMED_DAY_SHARE = 0.5     # ... that at least this share of the batch's articles report (one story's coverage)
 CANDIDATES = 24           # and with at most this many events per event, those sharing the most words first
 RARE_POSTINGS = 8         # a word or name met in at most this many earlier events of a block nominates alone;
                           # a commoner one ("said", "Trump" on a busy day) only together with another shared word
@@ -115,7 +128,9 @@ def _same(a: _Features, b: _Features, w2: list[float], coarse: bool = False) -> 
     day, so the words must agree more and a shared name alone with some overlap is not enough (day
     thresholds on year blocks join more unrelated pairs than related ones)."""
     if a.sentence == b.sentence:
-        return False  # two clauses of one sentence were split apart on purpose
+        # two clauses of one sentence were split apart on purpose, unless one clause was dated twice
+        # ("made its first test flight Tuesday in Everett at 18:00 UTC": a day and a time, one happening)
+        return bool(a.terms) and bool(b.terms) and (a.terms <= b.terms or b.terms <= a.terms)
     weight = w2.__getitem__  # inlined cosines: this runs about once per candidate pair
     clause = sum(map(weight, a.terms & b.terms)) * a.terms_inv * b.terms_inv
     if clause >= (COARSE_CLAUSE_LINK if coarse else CLAUSE_LINK):
@@ -134,8 +149,11 @@ def same_happening(a: Event, b: Event, idf: dict[str, float]) -> bool:
 
 
 class _UnionFind:
+    """Groups of events: parent links, and the member list of each root with more than itself."""
+
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
+        self.groups_of: dict[int, list[int]] = {}
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -146,18 +164,56 @@ class _UnionFind:
     def union(self, i: int, j: int) -> None:
         ri, rj = self.find(i), self.find(j)
         if ri != rj:
-            self.parent[max(ri, rj)] = min(ri, rj)
+            self.join_roots(ri, rj)
 
     def join_roots(self, ri: int, rj: int) -> int:
         """Join two distinct roots; the smaller index stays the root (so roots do not depend on link order)."""
-        self.parent[max(ri, rj)] = root = min(ri, rj)
+        root, other = (ri, rj) if ri < rj else (rj, ri)
+        self.parent[other] = root
+        kept, moved = self.groups_of.get(root) or [root], self.groups_of.pop(other, None) or [other]
+        if len(kept) < len(moved):
+            kept, moved = moved, kept
+        kept.extend(moved)
+        self.groups_of[root] = kept
         return root
+
+    def members(self, root: int) -> list[int]:
+        """The events of a root's group (a root's own list: do not change it)."""
+        return self.groups_of.get(root) or [root]
 
     def groups(self, n: int) -> list[list[int]]:
         out: dict[int, list[int]] = defaultdict(list)
         for i in range(n):
             out[self.find(i)].append(i)
         return list(out.values())
+
+
+class _Judge:
+    """Whether two groups may become one: no event of one clashes with an event of the other (opposite
+    moves, different figures, different organizations; see signature.py). Complete link on the clashes,
+    so a group never takes in what contradicts any of its members, however a bridging event resembles
+    both: "shares fell 4% after the company reported a loss" cannot carry "shares rose 3%" in with it.
+    An event's signature is read the first time a join needs it (most events are never proposed)."""
+
+    def __init__(self, events: list[Event], words: SignatureWords, anonymous: frozenset[str]) -> None:
+        self.events, self.words, self.anonymous = events, words, anonymous
+        self.signatures: dict[int, Signature | None] = {}
+
+    def _signed(self, members: list[int]) -> list[Signature]:
+        cache, out = self.signatures, []
+        for i in members:
+            if i not in cache:
+                cache[i] = signature(self.events[i], self.words, self.anonymous)
+            if (sig := cache[i]) is not None:
+                out.append(sig)
+        return out
+
+    def compatible(self, uf: _UnionFind, ri: int, rj: int) -> bool:
+        a = self._signed(uf.members(ri))
+        if not a:
+            return True
+        b = self._signed(uf.members(rj))
+        return not b or not any(clash(x, y) for x in a for y in b)
 
 
 def _blocks(keys: list[str]) -> dict[str, list[int]]:
@@ -212,9 +268,10 @@ def _most_shared(postings: list[list[int]]) -> list[int]:
 
 
 def _link_same_date(keys: list[str], days: list[int | None], feats: list[_Features], w2: list[float],
-                    uf: _UnionFind) -> None:
+                    uf: _UnionFind, judge: _Judge) -> None:
     """Link same-date events; candidates come from an inverted index of rare words and names inside each
-    date block, each word looking back at a bounded number of earlier events."""
+    date block, each word looking back at a bounded number of earlier events. Two groups join only if
+    none of their events clash (``_Judge``)."""
     find, weight = uf.find, w2.__getitem__
     # ``_plausible`` inlined over flat lists: it runs once per candidate (a million times at 10,000 articles)
     rare_sets, terms_inv = [f.rare_set for f in feats], [f.terms_inv for f in feats]
@@ -228,7 +285,9 @@ def _link_same_date(keys: list[str], days: list[int | None], feats: list[_Featur
             root = find(i)  # kept current as i's group grows, instead of one find per candidate
             for j in _candidates(index, f.keys, distinct):
                 if (sum(map(weight, rare & rare_sets[j])) * inv * terms_inv[j] >= PLAUSIBLE
-                        and (other := find(j)) != root and _same(f, feats[j], w2, coarse)):
+                        and (other := find(j)) != root and _same(f, feats[j], w2, coarse)
+                        and judge.compatible(uf, root, other)
+                        and _alike(uf.members(root), uf.members(other), feats, w2, SAME_DAY_CORE)):
                     root = uf.join_roots(root, other)
             for k in f.keys:
                 index[k].append(i)
@@ -239,16 +298,19 @@ def _day(e: Event) -> int | None:
     return e.when.start.toordinal() if e.when.precision in (Precision.DAY, Precision.HOUR, Precision.MINUTE) else None
 
 
-def _link_conflicts(events: list[Event], days: list[int | None], feats: list[_Features], w2: list[float],
-                    uf: _UnionFind) -> None:
+def _link_conflicts(events: list[Event], dated: list[tuple[int, int]], days: list[int | None], feats: list[_Features],
+                    w2: list[float], uf: _UnionFind, judge: _Judge, own_day: list[bool]) -> None:
     """Join groups a few days apart whose clauses tell the same happening, from different articles
     (one article says Xi arrived Thursday, four say Wednesday): one event with disputed dates.
 
-    Candidates come from an inverted index of rare clause words over a sliding window of days."""
-    dated = sorted((d, i) for i, d in enumerate(days) if d is not None)
-    articles: dict[int, set[str]] = defaultdict(set)
-    for i, e in enumerate(events):
-        articles[uf.find(i)].add(e.article_id)
+    A date conflict is a strong claim, so the groups must tell one happening as groups, not through one
+    pair: no clash between any of their events, every cross pair's clauses alike (CONFLICT_CORE), all
+    their days within CONFLICT_WINDOW_DAYS, and not each dated by its own article's day ("fell sharply
+    today" in Monday's paper and "rose sharply today" in Thursday's are two trading days, not one
+    disputed one). Candidates come from an inverted index of rare clause words over a sliding window of days."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(events)):
+        members[uf.find(i)].append(i)
     index: dict[int, list[tuple[int, int]]] = defaultdict(list)
     pairs = []
     for day, i in dated:
@@ -269,10 +331,69 @@ def _link_conflicts(events: list[Event], days: list[int | None], feats: list[_Fe
             index[k].append((day, i))
     for _, i, j in sorted(pairs):
         ri, rj = uf.find(i), uf.find(j)
-        if ri == rj or articles[ri] & articles[rj]:
-            continue  # an article does not give two dates for one event
-        uf.union(ri, rj)
-        articles[uf.find(ri)] = articles[ri] | articles[rj]
+        if ri == rj:
+            continue
+        a, b = members[ri], members[rj]
+        if ({events[x].article_id for x in a} & {events[y].article_id for y in b}  # one article, one date
+                or not judge.compatible(uf, ri, rj)
+                or (all(own_day[x] for x in a) and all(own_day[y] for y in b))
+                or not _covers(a, b, feats, w2, CONFLICT_CORE)):
+            continue
+        root = uf.join_roots(ri, rj)
+        members[root] = a + b
+        members.pop(ri if root == rj else rj, None)
+
+
+def _alike(a: list[int], b: list[int], feats: list[_Features], w2: list[float], floor: float) -> bool:
+    """Every event of each group has an event in the other whose clause or sentence it resembles (cosine >=
+    ``floor``): two groups of one day join as groups, not through one event that resembles both."""
+    if len(a) == 1 and len(b) == 1:
+        return True  # the pair itself passed ``_same``
+    def like(x: int, others: list[int]) -> bool:
+        fx = feats[x]
+        for y in others:
+            fy = feats[y]
+            if (_cosine(fx.terms, fy.terms, fx.terms_inv, fy.terms_inv, w2) >= floor
+                    or _cosine(fx.context, fy.context, fx.context_inv, fy.context_inv, w2) >= floor):
+                return True
+        return False
+    return all(like(x, b) for x in a) and all(like(y, a) for y in b)
+
+
+def _covers(a: list[int], b: list[int], feats: list[_Features], w2: list[float], floor: float) -> bool:
+    """Every event of each group has a like event (clause cosine >= ``floor``) in the other: the groups tell
+    one happening as groups, not through a single bridging pair."""
+    def like(x: int, others: list[int]) -> bool:
+        fx = feats[x]
+        return any(_cosine(fx.terms, feats[y].terms, fx.terms_inv, feats[y].terms_inv, w2) >= floor for y in others)
+    return all(like(x, b) for x in a) and all(like(y, a) for y in b)
+
+
+def _own_day(e: Event, article: Article) -> bool:
+    """Dated by its own article's day ("today", "on Thursday" in Thursday's paper, or no date phrase at all)."""
+    return (e.mention.anchor != "absolute" and article.date is not None and e.when.start == article.date
+            and e.when.precision in (Precision.DAY, Precision.HOUR, Precision.MINUTE))
+
+
+def _spread(days: list[int | None]) -> int:
+    known = [d for d in days if d is not None]
+    return max(known) - min(known) if known else 0
+
+
+def date_confidence(event: Event, article: Article) -> Confidence:
+    """How the event's date was found: from its date phrase's anchor (``Mention.anchor``: the phrase is
+    absolute, relative to the publication date or to the last date told) and how the article's own date
+    is known. A phrase with no text is the publication date by default (an article's lead event)."""
+    mention = event.mention
+    if mention.anchor == "absolute" and mention.text and mention.event_when is None:
+        return Confidence.ABSOLUTE
+    if mention.anchor == "previous" or mention.event_when is not None:
+        return Confidence.EARLIER_DATE
+    if article.date_source == DateSource.INFERRED:
+        return Confidence.INFERRED
+    if not mention.text:
+        return Confidence.PUBLICATION_DEFAULT
+    return Confidence.PUBLICATION if mention.anchor == "dct" else Confidence.ABSOLUTE
 
 
 def _source(event: Event, article: Article) -> Source:
@@ -281,11 +402,25 @@ def _source(event: Event, article: Article) -> Source:
         article_id=article.id, path=article.path, article_title=article.title, url=article.url,
         when=event.when, date_text=event.mention.text, date_start=event.mention.start, date_end=event.mention.end,
         quote=event.quote, quote_start=event.quote_start, quote_end=event.quote_end,
+        confidence=date_confidence(event, article),
     )
 
 
-def _conflict(events: list[Event], keys: list[str]) -> tuple[str, Conflict | None]:
-    """The best-supported date key (most distinct articles, then earliest) and any dispute."""
+def _conflict(events: list[Event], keys: list[str], sources: list[Source]) -> tuple[str, Conflict | None]:
+    """The best-supported date key (most distinct articles, then earliest) and any dispute. A source dated by
+    default (no date phrase: the publication date) claims nothing when another source states a date: its
+    day is where the article was published, not where it says the happening was."""
+    stated = [i for i, src in enumerate(sources) if src.confidence != Confidence.PUBLICATION_DEFAULT]
+    if stated and len(stated) < len(sources):
+        events, keys = [events[i] for i in stated], [keys[i] for i in stated]
+    if len(set(keys)) == 1:
+        return keys[0], None
+    # "in February" agrees with "on February 29": a coarser date that holds a finer one of the group claims nothing
+    values = {e.when.value: e.when for e in events}
+    holding = {v for v, when in values.items() if any(_contains(when, other) for other in values.values())}
+    if holding:
+        kept = [i for i, e in enumerate(events) if e.when.value not in holding]
+        events, keys = [events[i] for i in kept], [keys[i] for i in kept]
     if len(set(keys)) == 1:
         return keys[0], None
     support: dict[str, set[str]] = defaultdict(set)
@@ -297,6 +432,14 @@ def _conflict(events: list[Event], keys: list[str]) -> tuple[str, Conflict | Non
     others = "; ".join(f"{c.value} ({len(c.article_ids)} article{'s' if len(c.article_ids) > 1 else ''})" for c in claims[1:])
     note = f"Sources disagree on the date: {chosen} ({len(ranked[0][1])} articles) vs {others}."
     return chosen, Conflict(chosen=chosen, claims=claims, note=note)
+
+
+def _contains(coarse: TimeValue, fine: TimeValue) -> bool:
+    """``coarse`` is a longer period holding all of ``fine`` (2008-02 holds 2008-02-29; a day holds no time)."""
+    return (coarse.start is not None and fine.start is not None and coarse.end is not None and fine.end is not None
+            and PRECISION_RANK[coarse.shown_precision] < PRECISION_RANK[fine.shown_precision]
+            and PRECISION_RANK[coarse.shown_precision] < PRECISION_RANK[Precision.DAY]
+            and coarse.start <= fine.start and fine.end <= coarse.end)
 
 
 def _best_title(events: list[Event], idf: dict[str, float], status: EventStatus) -> Event:
@@ -346,20 +489,19 @@ def _entry(group: list[Event], group_keys: list[str], articles: dict[str, Articl
 def _group_entry(group: list[Event], group_keys: list[str], articles: dict[str, Article], idf: dict[str, float]) -> Entry:
     ordered = sorted(zip(group, group_keys), key=lambda ek: (ek[0].article_id, ek[0].quote_start, ek[0].mention.start))
     events, keys = [e for e, _ in ordered], [k for _, k in ordered]
-    chosen, conflict = _conflict(events, keys)
+    sources = [_source(e, articles[e.article_id]) for e in events]
+    chosen, conflict = _conflict(events, keys, sources)
     supporting = [e for e, key in zip(events, keys) if key == chosen]
+    confidence = min((src.confidence for src, key in zip(sources, keys) if key == chosen), key=CONFIDENCE_RANK.__getitem__)
     when = min((e.when for e in supporting), key=lambda v: (-PRECISION_RANK.get(v.precision, 0) if v.precision else 0, v.value))
     status = _status({e.status for e in events})
     best = _best_title(supporting, idf, status)
     places = list(dict.fromkeys(p for e in events for p in e.places))
     mentions = Counter(a for e in events for a in dict.fromkeys(e.actors))
     actors = _without_short_forms(sorted(mentions, key=lambda a: (-mentions[a], a)))[:8]
-    n_sources = len({e.article_id for e in events})
-    # independent sources first; among equals, what happened before what is expected
-    salience = round(n_sources + 0.1 * (status == EventStatus.HAPPENED), 4)
     return Entry(
         uid=_uid(events, articles, chosen), when=when, title=best.title, status=status, places=places, actors=actors,
-        sources=[_source(e, articles[e.article_id]) for e in events], conflict=conflict, salience=salience,
+        sources=sources, conflict=conflict, confidence=confidence,
     )
 
 
@@ -374,10 +516,11 @@ def _without_short_forms(actors: list[str]) -> list[str]:
 def _single_entry(e: Event, key: str, articles: dict[str, Article]) -> Entry:
     """What ``_entry`` makes of a group of one event (most entries of a big batch), without the group work."""
     status, article = e.status, articles[e.article_id]  # _status of one status is that status; the founder is e
+    source = _source(e, article)
     return Entry(
         uid=_founded_uid(e, article, key), when=e.when, title=e.title, status=status, places=list(dict.fromkeys(e.places)),
-        actors=_without_short_forms(sorted(set(e.actors)))[:8], sources=[_source(e, article)], conflict=None,
-        salience=round(1 + 0.1 * (status == EventStatus.HAPPENED), 4),
+        actors=_without_short_forms(sorted(set(e.actors)))[:8], sources=[source], conflict=None,
+        confidence=source.confidence,
     )
 
 
@@ -389,15 +532,22 @@ def _group_date(members: list[int], keys: list[str]) -> str:
     return min(counts, key=lambda k: (-counts[k], k))
 
 
-def _link_named(keys: list[str], days: list[int | None], feats: list[_Features], uf: _UnionFind) -> None:
+def _link_named(events: list[Event], keys: list[str], days: list[int | None], feats: list[_Features], uf: _UnionFind,
+                judge: _Judge) -> None:
     """Groups whose best-supported date is the same and whose clauses name the same person or body
     (Xi, Putin, Victory Day) are parts of one happening told differently: "talks concluded",
     "signed a joint statement", "Xi hailed the deeper trust". Runs after conflicts are joined, so
     an arrival disputed between Wednesday and Thursday stays apart from Thursday's talks.
-    Only on days (two things Putin did in January are rarely one happening), and only on days with few
-    groups: in one story's coverage the day's groups naming Xi tell one visit, while in a news archive a
-    day holds hundreds of groups and a shared name alone tells nothing (such links chain unrelated events
-    into entries of thousands of sources)."""
+    Only on days (two things Putin did in January are rarely one happening), and only in one story's
+    coverage: on a day that at least NAMED_DAY_SHARE of the batch's articles report, with few groups. Five
+    articles on a state visit that all tell its Thursday tell one visit's Thursday, and the groups naming Xi
+    are parts of it; in thirty articles about a company over years, two or three report a given day, and
+    the day's groups naming the company are its loss, its share price and its plant closures, three
+    happenings. In a news archive a day holds hundreds of groups and a shared name alone tells nothing.
+    The name must be one the group is about (named by at least half its events), not one a member
+    happens to mention, so a group does not grow by what its newest member names; and no events of the
+    two groups may clash (two exchanges' closing figures name "Stock Exchange" and are two happenings)."""
+    batch = len({e.article_id for e in events})
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(keys)):
         members[uf.find(i)].append(i)
@@ -408,19 +558,73 @@ def _link_named(keys: list[str], days: list[int | None], feats: list[_Features],
     for roots in by_date.values():
         if len(roots) > NAMED_DAY_GROUPS:
             continue
+        reporting = {events[i].article_id for root in roots for i in members[root]}
+        if len(reporting) < NAMED_DAY_SHARE * batch:
+            continue
         index: dict[int, list[int]] = defaultdict(list)
         sentences = {root: {feats[i].sentence for i in members[root]} for root in roots}
         for root in roots:
-            names = set().union(*(feats[i].names for i in members[root]))
+            names = _core_names([feats[i].names for i in members[root]])
             for other in sorted(set(chain.from_iterable([index[n] for n in names if n in index]))):
-                if uf.find(other) != uf.find(root) and sentences[root].isdisjoint(sentences[other]):
-                    uf.union(root, other)
+                ri, rj = uf.find(root), uf.find(other)
+                if ri != rj and sentences[root].isdisjoint(sentences[other]) and judge.compatible(uf, ri, rj):
+                    uf.join_roots(ri, rj)
             for n in names:
                 index[n].append(root)
 
 
+def _core_names(name_sets: list[frozenset[int]]) -> set[int]:
+    """The names at least half of a group's events name (all names of a single event)."""
+    if len(name_sets) == 1:
+        return set(name_sets[0])
+    counts = Counter(chain.from_iterable(name_sets))
+    return {n for n, c in counts.items() if 2 * c >= len(name_sets)}
+
+
+def _link_contained(events: list[Event], days: list[int | None], dated: list[tuple[int, int]], feats: list[_Features],
+                    w2: list[float], uf: _UnionFind, judge: _Judge) -> None:
+    """A report that gives only the month, week or year ("in February", "2007") and one that gives the day
+    inside it ("on February 29") tell one happening when their clauses agree as closely as a shared month
+    needs (``_same`` with ``coarse``): the coarse report joins the day's group it resembles most, and the
+    entry keeps the day (a coarser date holding the chosen one claims nothing: ``_conflict``).
+    Candidates: the day events sharing a rare clause word, found by date range in per-word postings."""
+    postings: dict[int, tuple[list[int], list[int]]] = {}  # word -> (days ascending, their events)
+    for d, i in dated:
+        for k in feats[i].rare[:CONFLICT_KEYS]:
+            if (p := postings.get(k)) is None:
+                postings[k] = p = ([], [])
+            p[0].append(d)
+            p[1].append(i)
+    for i, e in enumerate(events):
+        when = e.when
+        if days[i] is not None or when.start is None or when.end is None:
+            continue
+        if PRECISION_RANK[when.shown_precision] < PRECISION_RANK[Precision.YEAR]:
+            continue  # a decade or a century holds too much to stand for one happening's date
+        lo, hi = when.start.toordinal(), when.end.toordinal()
+        f = feats[i]
+        # as on one day: an event sharing one word is a candidate only if that word is rare in the period
+        windows = []
+        for k in f.rare[:CONFLICT_KEYS]:
+            if (p := postings.get(k)) is not None:
+                at = bisect_left(p[0], lo)
+                end = bisect_left(p[0], hi, at, min(len(p[0]), at + POSTINGS_LIMIT))
+                if end > at:
+                    windows.append(p[1][at:end])
+        best: tuple[float, int] | None = None
+        for j in sorted(_rare_or_shared_twice(windows)):
+            if f.sentence != feats[j].sentence and _plausible(f, feats[j], w2) and _same(f, feats[j], w2, coarse=True):
+                score = _cosine(f.terms, feats[j].terms, f.terms_inv, feats[j].terms_inv, w2)
+                if best is None or score > best[0]:
+                    best = (score, j)
+        if best is not None:
+            ri, rj = uf.find(i), uf.find(best[1])
+            if ri != rj and judge.compatible(uf, ri, rj) and _alike(uf.members(ri), uf.members(rj), feats, w2, SAME_DAY_CORE):
+                uf.join_roots(ri, rj)
+
+
 def _link_back_references(events: list[Event], keys: list[str], feats: list[_Features], w2: list[float],
-                          uf: _UnionFind) -> None:
+                          uf: _UnionFind, judge: _Judge) -> None:
     """ "The parade came a day after the two leaders held talks": the clause names a happening the
     report takes as known, so it joins the same-day group it resembles most, if any resembles it."""
     by_key = _blocks(keys)
@@ -431,11 +635,11 @@ def _link_back_references(events: list[Event], keys: list[str], feats: list[_Fea
         scored = [(_cosine(feats[i].terms, feats[j].terms, feats[i].terms_inv, feats[j].terms_inv, w2), j)
                   for j in by_key[keys[i]][:POSTINGS_LIMIT] if uf.find(j) != uf.find(i)]
         best = max(scored, default=(0.0, -1))
-        if best[0] >= BACK_REFERENCE_LINK:
+        if best[0] >= BACK_REFERENCE_LINK and judge.compatible(uf, uf.find(i), uf.find(best[1])):
             uf.union(i, best[1])
 
 
-def _link_history(events: list[Event], feats: list[_Features], w2: list[float], uf: _UnionFind,
+def _link_history(events: list[Event], feats: list[_Features], w2: list[float], uf: _UnionFind, judge: _Judge,
                   latest: dt.date | None) -> None:
     """News points at history by its landmarks: year-or-coarser dates long before the articles ("1945",
     "Eighty years ago") that share some sentence words are one historical reference, told twice."""
@@ -450,16 +654,19 @@ def _link_history(events: list[Event], feats: list[_Features], w2: list[float], 
         for a, i in enumerate(members[:POSTINGS_LIMIT]):
             for j in members[a + 1:POSTINGS_LIMIT]:
                 fi, fj = feats[i], feats[j]
-                if uf.find(i) != uf.find(j) and fi.sentence != fj.sentence and (
-                        _cosine(fi.context, fj.context, fi.context_inv, fj.context_inv, w2) >= HISTORY_LINK):
-                    uf.union(i, j)
+                if (ri := uf.find(i)) != (rj := uf.find(j)) and fi.sentence != fj.sentence and (
+                        _cosine(fi.context, fj.context, fi.context_inv, fj.context_inv, w2) >= HISTORY_LINK
+                        and judge.compatible(uf, ri, rj)):
+                    uf.join_roots(ri, rj)
 
 
-def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entry]:
+def merge_events(events: list[Event], articles: dict[str, Article], words: SignatureWords | None = None) -> list[Entry]:
     """Group events across articles, flag date conflicts, and order the entries in time.
 
+    ``words``: the language's merge words (lang/<lang>/merge.toml), English when not given.
     Recurring dates ("Victory Day is celebrated on May 9") are grouped by their value into context
     entries with no place in time; they sort after the dated entries."""
+    words = words or load_signature_words("en")
     placeable = [e for e in events if e.when.start is not None]
     idf = idf_weights(placeable)
     vocab = _vocabulary(idf)
@@ -468,11 +675,15 @@ def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entr
     keys = [date_key(e.when) for e in placeable]
     days = [_day(e) for e in placeable]
     uf = _UnionFind(len(placeable))
-    _link_same_date(keys, days, feats, w2, uf)
-    _link_conflicts(placeable, days, feats, w2, uf)
-    _link_named(keys, days, feats, uf)
-    _link_back_references(placeable, keys, feats, w2, uf)
-    _link_history(placeable, feats, w2, uf, max((a.date for a in articles.values() if a.date), default=None))
+    judge = _Judge(placeable, words, not_organizations(placeable, words))
+    own_day = [_own_day(e, articles[e.article_id]) for e in placeable]
+    _link_same_date(keys, days, feats, w2, uf, judge)
+    dated = sorted((d, i) for i, d in enumerate(days) if d is not None)  # the day events, in time order
+    _link_conflicts(placeable, dated, days, feats, w2, uf, judge, own_day)
+    _link_named(placeable, keys, days, feats, uf, judge)
+    _link_contained(placeable, days, dated, feats, w2, uf, judge)
+    _link_back_references(placeable, keys, feats, w2, uf, judge)
+    _link_history(placeable, feats, w2, uf, judge, max((a.date for a in articles.values() if a.date), default=None))
     del feats, vocab, w2  # the word sets weigh more than the entries: free them before the entries are made
     entries = [_entry([placeable[i] for i in g], [keys[i] for i in g], articles, idf) for g in uf.groups(len(placeable))]
     recurring: dict[str, list[Event]] = defaultdict(list)
@@ -482,18 +693,3 @@ def merge_events(events: list[Event], articles: dict[str, Article]) -> list[Entr
     entries += [_entry(group, [date_key(e.when) for e in group], articles, idf_weights(group))
                 for group in recurring.values()]
     return sorted(entries, key=Entry.sort_key)
-
-
-def filter_entries(entries: list[Entry], min_sources: int = 1, top: int | None = None) -> list[Entry]:
-    """Keep entries told by at least ``min_sources`` articles, then the ``top`` most salient, in time order."""
-    kept = [e for e in entries if len({s.article_id for s in e.sources}) >= min_sources]
-    if top is not None:
-        kept = sorted(kept, key=lambda e: (-e.salience, e.sort_key()))[:top]
-    return sorted(kept, key=Entry.sort_key)
-
-
-def batch_title(events: Iterable[Event]) -> str:
-    """The timeline's title when none is given: the place its events name most."""
-    places = [p for e in events for p in e.places]
-    top = max(sorted(set(places)), key=places.count) if places else None
-    return f"Timeline: {top}" if top else "Timeline"

@@ -194,6 +194,19 @@ class SourceCopy(_Model):
     quote_end: int
 
 
+class Confidence(StrEnum):
+    """How a date was found, from the surest to the least sure (the order of CONFIDENCE_RANK)."""
+
+    ABSOLUTE = "absolute"                 # the text states it in full: "May 8, 2025", "in 1991"
+    PUBLICATION = "publication"           # relative to the article's publication date: "on Thursday", "today"
+    EARLIER_DATE = "earlier-date"         # relative to a date or event told before: "a day later", "a day after the talks"
+    PUBLICATION_DEFAULT = "publication-default"  # no date phrase: the publication date, by default (a lead event)
+    INFERRED = "inferred"                 # relative to an article date inferred from the other articles
+
+
+CONFIDENCE_RANK: dict[Confidence, int] = {c: i for i, c in enumerate(Confidence)}
+
+
 class Source(_Model):
     """One article's report of an entry, with the sentence and date phrase it rests on."""
 
@@ -209,6 +222,11 @@ class Source(_Model):
     quote_start: int
     quote_end: int
     copies: list[SourceCopy] = Field(default_factory=list, description="near-duplicate articles that tell the same")
+    confidence: Confidence = Field(
+        default=Confidence.ABSOLUTE,
+        description="how this source's date was found: absolute, publication (relative to the publication date), "
+                    "earlier-date (relative to a date or event told before), publication-default (no date phrase: "
+                    "the publication date), inferred (relative to an article date inferred from the other articles)")
 
 
 class DateClaim(_Model):
@@ -238,7 +256,11 @@ class Entry(_Model):
     actors: list[str] = Field(default_factory=list, description="people and organizations named by the sources")
     sources: list[Source]
     conflict: Conflict | None = None
-    salience: float = 0.0
+    salience: float = Field(default=0.0, description="how much a briefing needs it: sources, headline and lead events, "
+                                                    "the batch's central names (higher first; --top keeps the highest)")
+    confidence: Confidence = Field(
+        default=Confidence.ABSOLUTE,
+        description="how the entry's date was found: the surest way among the sources that give that date (see Source.confidence)")
 
     def sort_key(self) -> tuple:
         """Time order: start day, then clock time (timed entries after the day-level ones of that day),

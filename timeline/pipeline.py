@@ -20,9 +20,10 @@ from timeline.dating import infer_date
 from timeline.engine import Engine, InProcess, chunked, start_engine
 from timeline.errors import UserError
 from timeline.events import extract_events
+from timeline import briefing
 from timeline.ingest import folder_extensions, ingest_records, iter_ingest
 from timeline.ingest.batch import manifest_order
-from timeline.merge import batch_title, filter_entries, merge_events
+from timeline.merge import merge_events
 from timeline.models import Analysis, Article, ArticleStatus, DateSource, Entry, ManifestEntry, Timeline
 from timeline.neardup import Copy, Sketch, attach_copies, copies_among, fold_copies, sketch
 from timeline.progress import Progress
@@ -54,9 +55,13 @@ def analyze_batch(articles: Iterable[Article], resources: Resources) -> list[Ana
     return analyses
 
 
-def merge_analyses(analyses: Sequence[Analysis]) -> list[Entry]:
-    """The entries of the whole batch: the same happening told by several articles becomes one entry."""
-    return merge_events([e for a in analyses for e in a.events], {a.article.id: a.article for a in analyses})
+def merge_analyses(analyses: Sequence[Analysis], resources: Resources | None = None) -> list[Entry]:
+    """The entries of the whole batch: the same happening told by several articles becomes one entry;
+    each entry scored by how much a briefing needs it (briefing.rank)."""
+    resources = resources or load_resources("en")
+    entries = merge_events([e for a in analyses for e in a.events], {a.article.id: a.article for a in analyses},
+                           resources.merge)
+    return briefing.rank(entries, analyses, resources.rules.language, resources.events, resources.merge)
 
 
 Input = Path | str | Mapping[str, Any]
@@ -115,10 +120,11 @@ def build_timeline(inputs: Sequence[Input], user_dates: Mapping[str, dt.date] | 
     del sketches
     analyses.sort(key=lambda a: a.article.id)
     analyses, folded = fold_copies(analyses, copies)
-    entries = _share_fields_sets(attach_copies(merge_analyses(analyses), folded))
+    resources = load()
+    entries = _share_fields_sets(attach_copies(merge_analyses(analyses, resources), folded))
     by_id = {a.article.id: a.article for a in analyses}
     return Timeline(
-        title=title or batch_title([e for a in analyses for e in a.events]),
+        title=title or briefing.batch_title(analyses, resources.merge, resources.rules.language, resources.events),
         **_period(entries),
         entries=entries,
         manifest=[_update_manifest(m, by_id, copies) for m in manifest],
@@ -275,6 +281,11 @@ def _update_manifest(entry: ManifestEntry, by_id: Mapping[str, Article], copies:
     return entry
 
 
+def _about_title(about: str | None) -> str | None:
+    """A timeline kept to one name is titled after it, as the user wrote it."""
+    return f"Timeline: {' '.join(about.split())}" if about and about.strip() else None
+
+
 def _fingerprints(timeline: Timeline | PreviousTimeline) -> dict[str, str]:
     """article id -> text fingerprint, from the manifest (ids may differ between builds, texts do not)."""
     return {m.article_id: m.sha256 for m in timeline.manifest if m.article_id and m.sha256}
@@ -283,31 +294,37 @@ def _fingerprints(timeline: Timeline | PreviousTimeline) -> dict[str, str]:
 Period = tuple[dt.date | None, dt.date | None]
 
 
-def select(timeline: Timeline, min_sources: int = 1, top: int | None = None, period: Period = (None, None)) -> Timeline:
-    """The timeline with only entries told by ``min_sources`` articles, that overlap ``period`` (first and
-    last day, either open), and the ``top`` most salient."""
-    if min_sources <= 1 and top is None and period == (None, None):
+def select(timeline: Timeline, min_sources: int = 1, top: int | None = None, about: str | None = None,
+           resources: Resources | None = None, period: Period = (None, None)) -> Timeline:
+    """The timeline with only the entries that involve ``about`` (a name, in any form the batch writes it:
+    briefing.about), told by ``min_sources`` articles, that overlap ``period`` (first and last day, either
+    open), then the ``top`` most salient."""
+    if min_sources <= 1 and top is None and not about and period == (None, None):
         return timeline
-    entries = timeline.entries
+    entries = [e for e in timeline.entries if len({s.article_id for s in e.sources}) >= min_sources]
     first, last = period
     if first or last:
         entries = [e for e in entries if e.when.start is not None and e.when.end is not None
                    and (first is None or e.when.end > first) and (last is None or e.when.start <= last)]
-    entries = filter_entries(entries, min_sources, top)
+    if about:
+        entries = briefing.about(entries, about, (resources or load_resources("en")).merge)
+    if top is not None:
+        entries = briefing.top(entries, top)
     return timeline.model_copy(update={"entries": entries, **_period(entries)})
 
 
 def render(paths: Sequence[Input], formats: Iterable[str], user_dates: Mapping[str, dt.date] | None = None,
            templates_dir: Path | None = None, lang: str = "en", title: str | None = None, *, min_sources: int = 1,
-           top: int | None = None, coarse: str = "span", feed_url: str | None = None,
+           top: int | None = None, about: str | None = None, coarse: str = "span", feed_url: str | None = None,
            source_date_epoch: str | None = None, fetch_pages: bool = False, execution: Execution | None = None,
            period: Period = (None, None)) -> tuple[Timeline, dict[str, bytes]]:
     """Build the timeline and render the chosen formats to memory (for standard output): {file name: bytes}."""
     from timeline.export import render_outputs
 
-    full = build_timeline(paths, user_dates, lang, title, fetch_pages=fetch_pages, execution=execution)
+    full = build_timeline(paths, user_dates, lang, title or _about_title(about), fetch_pages=fetch_pages,
+                          execution=execution)
     require_usable(full, paths)
-    timeline = select(full, min_sources, top, period)
+    timeline = select(full, min_sources, top, about, load_resources(lang) if about else None, period)
     return timeline, render_outputs(timeline, formats, templates_dir=templates_dir, coarse=coarse,  # type: ignore[arg-type]
                                     feed_url=feed_url, source_date_epoch=source_date_epoch)
 
@@ -315,7 +332,7 @@ def render(paths: Sequence[Input], formats: Iterable[str], user_dates: Mapping[s
 def build(paths: Sequence[Input], out_dir: Path, formats: Iterable[str] | None = None,
           user_dates: Mapping[str, dt.date] | None = None, templates_dir: Path | None = None,
           lang: str = "en", title: str | None = None, *, min_sources: int = 1, top: int | None = None,
-          coarse: str = "span", feed_url: str | None = None,
+          about: str | None = None, coarse: str = "span", feed_url: str | None = None,
           source_date_epoch: str | None = None, fetch_pages: bool = False, execution: Execution | None = None,
           period: Period = (None, None)) -> tuple[Timeline, list[Path]]:
     """Build the timeline and write the chosen formats into ``out_dir`` (atomically). Entries that
@@ -323,9 +340,10 @@ def build(paths: Sequence[Input], out_dir: Path, formats: Iterable[str] | None =
     from timeline.continuity import carry_over, load_previous
     from timeline.export import FORMATS, write_outputs
 
-    full = build_timeline(paths, user_dates, lang, title, fetch_pages=fetch_pages, execution=execution)
+    full = build_timeline(paths, user_dates, lang, title or _about_title(about), fetch_pages=fetch_pages,
+                          execution=execution)
     require_usable(full, paths)  # before anything is written: an empty build leaves the old outputs
-    timeline = select(full, min_sources, top, period)
+    timeline = select(full, min_sources, top, about, load_resources(lang) if about else None, period)
     previous = load_previous(out_dir)
     if previous is not None:
         timeline = timeline.model_copy(update={"entries": carry_over(

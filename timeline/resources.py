@@ -10,15 +10,18 @@ from dataclasses import dataclass
 
 from timeline.events import EventRules, load_event_rules
 from timeline.gazetteer import Gazetteer
+from timeline.signature import SignatureWords, load_signature_words
 from timeline.temporal import Rules, load_rules
 
 
 @dataclass(frozen=True)
 class Resources:
-    """One language's compiled knowledge: the resolver's rules, place names and the event step's words."""
+    """One language's compiled knowledge: the resolver's rules, place names, the event step's words and the
+    merge step's (what tells two similar reports apart)."""
 
     rules: Rules
     events: EventRules
+    merge: SignatureWords
 
     @property
     def lang(self) -> str:
@@ -32,4 +35,5 @@ class Resources:
 def load_resources(lang: str = "en") -> Resources:
     """Load and compile a language's data (about half a second: do it once per process)."""
     rules = load_rules(lang)
-    return Resources(rules, load_event_rules(lang, rules.places))
+    events = load_event_rules(lang, rules.places)
+    return Resources(rules, events, load_signature_words(lang, events.stemmer))

@@ -17,6 +17,16 @@ as the TempEval-3 scorer ``evaluate_entities.py`` does with its global counters)
   "type F1" of the TempEval-3 task paper (UzZaman et al., 2013) and of its scorer.
   ``value`` is compared as an exact string (``1998-08-07`` != ``1998-08-07T10:00``), ``type`` too.
   ``mod`` accuracy is reported as well; TempEval-3 does not score it.
+* Anchoring (as HeidelTime-style evaluations report it): value accuracy over the matched gold
+  timexes whose value depends on an anchor, i.e. a DATE or TIME with a calendar value (it starts
+  with a four-digit year) whose own words do not write a year: "today", "Thursday", "last month",
+  "March 3", "the third quarter", "two years ago" count; "March 3, 2008", "2008", "the 1990s",
+  "7/8/07", "in '91", durations, sets and PAST_REF/PRESENT_REF/FUTURE_REF do not.
+  ``anchoring = anchored_correct / anchored`` (a share, not an F1).
+
+Corpora: TimeML files (``*.tml``, TempEval-3) and CAT XML files (``*.xml`` whose root is
+``<Document>``, MEANTIME; see ``cat.py``). A CAT document is scored only up to its annotated part:
+system mentions that start in the unannotated tail are neither matched nor counted as spurious.
 
 Differences from the official scorer: it aligns entities on tokens (after its own tokenizer and
 the TimeML-Normalizer id alignment), we align on characters; "strict" there means the same token
@@ -39,6 +49,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from timeline.models import Mention
+from timeline.evaluation.cat import CatWords, is_cat, load_cat_words, read_cat
+from timeline.lang import read_toml
 from timeline.evaluation.timeml import GoldTimex, TimeMLDoc, read_timeml
 
 __all__ = [
@@ -52,6 +64,9 @@ __all__ = [
     "evaluate",
     "format_report",
     "error_classes",
+    "gold_files",
+    "needs_anchor",
+    "read_gold",
 ]
 
 FindFn = Callable[[str, "dt.date | None"], Sequence[Mention]]
@@ -77,9 +92,14 @@ class Scores:
     type_correct: int = 0
     mod_correct: int = 0
     crashes: int = 0
+    anchored: int = 0  # matched gold timexes whose value depends on an anchor (see the module docstring)
+    anchored_correct: int = 0
+
+    _COUNTS = ("docs", "gold", "system", "strict", "relaxed", "value_correct", "type_correct", "mod_correct",
+               "crashes", "anchored", "anchored_correct")
 
     def add(self, other: "Scores") -> None:
-        for k in ("docs", "gold", "system", "strict", "relaxed", "value_correct", "type_correct", "mod_correct", "crashes"):
+        for k in self._COUNTS:
             setattr(self, k, getattr(self, k) + getattr(other, k))
 
     # strict / relaxed span detection
@@ -148,15 +168,16 @@ class Scores:
     def mod_accuracy(self) -> float:
         return self.accuracy("mod")
 
+    @property
+    def anchoring(self) -> float:
+        return self.anchored_correct / self.anchored if self.anchored else 0.0
+
     def as_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            k: getattr(self, k)
-            for k in ("docs", "gold", "system", "strict", "relaxed", "value_correct", "type_correct", "mod_correct", "crashes")
-        }
+        d: dict[str, Any] = {k: getattr(self, k) for k in self._COUNTS}
         for k in (
             "strict_p", "strict_r", "strict_f1", "relaxed_p", "relaxed_r", "relaxed_f1",
             "value_accuracy", "value_p", "value_r", "value_f1",
-            "type_accuracy", "type_p", "type_r", "type_f1", "mod_accuracy",
+            "type_accuracy", "type_p", "type_r", "type_f1", "mod_accuracy", "anchoring",
         ):
             d[k] = round(getattr(self, k), 6)
         return d
@@ -219,6 +240,16 @@ def _context(text: str, start: int, end: int, width: int = 45) -> str:
 
 
 # --------------------------------------------------------------------------- alignment and scoring
+
+# A year written in the phrase itself: four digits, an apostrophe and two ("in '91"), a numeric date ("7/8/07").
+_WRITTEN_YEAR = re.compile(r"\d{4}|['’‘]\d\d(?!\d)|\d{1,2}/\d{1,2}/\d{2}")
+_CALENDAR_VALUE = re.compile(r"\d{4}")
+
+
+def needs_anchor(g: GoldTimex) -> bool:
+    """True if the gold value depends on an anchor: a calendar DATE/TIME whose words write no year."""
+    return g.type in ("DATE", "TIME") and bool(_CALENDAR_VALUE.match(g.value)) and not _WRITTEN_YEAR.search(g.text)
+
 
 
 def align(gold: Sequence[GoldTimex], system: Sequence[Mention]) -> list[tuple[int, int]]:
@@ -305,6 +336,9 @@ def score_document(
             errors.append(ErrorItem(kind="type", context=ctx, **common))
         if (g.mod or None) == (m.timex.mod or None):
             sc.mod_correct += 1
+        if needs_anchor(g):
+            sc.anchored += 1
+            sc.anchored_correct += g.value == m.timex.value
     for i, g in enumerate(gold):
         if i not in matched_g:
             errors.append(ErrorItem(kind="missed", doc_id=doc_id, group=group, context=_context(text, g.start, g.end), **gold_fields(g)))
@@ -324,6 +358,7 @@ class EvalReport:
     rules_seconds: float = 0.0
     resolve_seconds: float = 0.0
     chars: int = 0
+    stop_words: frozenset[str] = frozenset()  # what error classes skip when naming a phrase (load_stop_words)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -352,10 +387,16 @@ def build_report(results: Iterable[DocResult], gold_dir: str = "") -> EvalReport
 
 
 def gold_files(gold_dir: Path) -> list[Path]:
+    """The gold documents under ``gold_dir``: TimeML ``*.tml`` and CAT ``*.xml`` files, sorted by path."""
     gold_dir = Path(gold_dir)
     if gold_dir.is_file():
         return [gold_dir]
-    return sorted(p for p in gold_dir.rglob("*.tml") if p.is_file())
+    return sorted(p for p in gold_dir.rglob("*") if p.is_file() and (p.suffix == ".tml" or (p.suffix == ".xml" and is_cat(p))))
+
+
+def read_gold(path: Path, cat_words: CatWords | None = None) -> TimeMLDoc:
+    """One gold document, TimeML or CAT (by its root element); ``cat_words``: see ``cat.detokenize``."""
+    return read_cat(path, cat_words) if path.suffix == ".xml" and is_cat(path) else read_timeml(path)
 
 
 def _group_of(path: Path, gold_dir: Path) -> str:
@@ -372,12 +413,14 @@ def evaluate(
     *,
     limit: int | None = None,
     find: FindFn | None = None,
+    lang: str = "en",
 ) -> EvalReport:
     """Run the resolver on every gold document's TEXT with its DCT and score it.
 
     ``rules``: loaded rules (``load_rules("en")`` if None). ``find``: a stand-in for
     ``find_mentions(text, dct)`` (tests, other resolvers); when given, ``rules`` is not used.
-    Documents are grouped by their first folder under ``gold_dir`` (TimeBank, AQUAINT).
+    Documents are grouped by their first folder under ``gold_dir`` (TimeBank, AQUAINT; MEANTIME's
+    topics). A CAT document's mentions from its unannotated tail on are left out before scoring.
     """
     gold_dir = Path(gold_dir)
     rules_seconds = 0.0
@@ -386,7 +429,7 @@ def evaluate(
 
         if rules is None:
             t0 = time.perf_counter()
-            rules = load_rules("en")
+            rules = load_rules(lang)
             rules_seconds = time.perf_counter() - t0
         loaded = rules
 
@@ -396,7 +439,8 @@ def evaluate(
     files = gold_files(gold_dir)
     if limit is not None:
         files = files[:limit]
-    docs: list[tuple[TimeMLDoc, str]] = [(read_timeml(p), _group_of(p, gold_dir)) for p in files]
+    cat_words = load_cat_words(lang)
+    docs: list[tuple[TimeMLDoc, str]] = [(read_gold(p, cat_words), _group_of(p, gold_dir)) for p in files]
     results: list[DocResult] = []
     resolve_seconds = 0.0
     chars = 0
@@ -414,18 +458,26 @@ def evaluate(
             results.append(r)
             continue
         resolve_seconds += time.perf_counter() - t0
+        scored_end = getattr(doc, "scored_end", None)
+        if scored_end is not None:
+            mentions = [m for m in mentions if m.start < scored_end]
         results.append(score_document(doc.doc_id, doc.text, doc.timexes, mentions, group))
     report = build_report(results, str(gold_dir))
     report.rules_seconds = rules_seconds
     report.resolve_seconds = resolve_seconds
     report.chars = chars
+    report.stop_words = load_stop_words(lang)
     return report
 
 
 # --------------------------------------------------------------------------- error classes
 
 _WORD = re.compile(r"[A-Za-z]+|\d+")
-_STOP = {"the", "a", "an", "of", "this", "that", "last", "next", "past", "about", "some", "and", "than", "more", "less", "early", "late", "mid", "ago"}
+
+
+def load_stop_words(lang: str = "en") -> frozenset[str]:
+    """The function words ``head_word`` skips (lang/<lang>/evaluation.toml, [tempeval])."""
+    return frozenset(read_toml(lang, "evaluation.toml")["tempeval"]["stop"])
 
 
 def value_shape(value: str | None) -> str:
@@ -435,14 +487,14 @@ def value_shape(value: str | None) -> str:
     return re.sub(r"\d", "9", value)
 
 
-def head_word(phrase: str | None) -> str:
+def head_word(phrase: str | None, stop: frozenset[str] = frozenset()) -> str:
     """A phrase's telling word: the last word that is not a number or a function word, lowercased."""
     if not phrase:
         return "-"
     words = _WORD.findall(phrase)
     for w in reversed(words):
         lw = w.lower()
-        if not lw.isdigit() and lw not in _STOP:
+        if not lw.isdigit() and lw not in stop:
             return lw
     return re.sub(r"\d", "9", words[-1].lower()) if words else "-"
 
@@ -491,12 +543,12 @@ def _span_relation(e: ErrorItem) -> str:
     return out
 
 
-def error_key(e: ErrorItem) -> str:
+def error_key(e: ErrorItem, stop: frozenset[str] = frozenset()) -> str:
     """The class an error belongs to, for counting (kind first)."""
     if e.kind == "missed":
-        return f"missed {e.gold_type} {value_shape(e.gold_value)} head={head_word(e.gold_text)!r}"
+        return f"missed {e.gold_type} {value_shape(e.gold_value)} head={head_word(e.gold_text, stop)!r}"
     if e.kind == "spurious":
-        return f"spurious [{e.rule}] {e.sys_type} {value_shape(e.sys_value)} head={head_word(e.sys_text)!r}"
+        return f"spurious [{e.rule}] {e.sys_type} {value_shape(e.sys_value)} head={head_word(e.sys_text, stop)!r}"
     if e.kind == "span":
         return f"span [{e.rule}] {_span_relation(e)}"
     if e.kind == "value":
@@ -512,7 +564,7 @@ def error_classes(report: EvalReport, top: int = 30) -> list[tuple[str, int, lis
     """The most frequent error classes: (key, count, up to 3 examples)."""
     groups: dict[str, list[ErrorItem]] = defaultdict(list)
     for e in report.errors:
-        groups[error_key(e)].append(e)
+        groups[error_key(e, report.stop_words)].append(e)
     ranked = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     return [(k, len(v), v[:3]) for k, v in ranked[:top]]
 
@@ -529,12 +581,14 @@ def _score_lines(name: str, s: Scores) -> list[str]:
         f"  value    P {s.value_p:.4f}  R {s.value_r:.4f}  F1 {s.value_f1:.4f}  (accuracy {s.value_accuracy:.4f}, {s.value_correct}/{s.relaxed})",
         f"  type     P {s.type_p:.4f}  R {s.type_r:.4f}  F1 {s.type_f1:.4f}  (accuracy {s.type_accuracy:.4f}, {s.type_correct}/{s.relaxed})",
         f"  mod accuracy {s.mod_accuracy:.4f} ({s.mod_correct}/{s.relaxed}; not a TempEval-3 score)",
+        f"  anchoring {s.anchoring:.4f} ({s.anchored_correct}/{s.anchored} matched gold values that need an anchor)",
     ]
 
 
 def format_report(report: EvalReport, errors: bool = False, classes: int = 30, kinds: set[str] | None = None) -> str:
     """Scores (total, then per folder), error counts, the top error classes, and with ``errors`` every error."""
-    lines = [f"TIMEX3 evaluation of {report.gold_dir or 'gold'} (TempEval-3 definitions, micro-averaged)"]
+    lines = [f"TIMEX3 evaluation of {report.gold_dir or 'gold'} (TempEval-3 definitions, micro-averaged; "
+             "anchoring = value accuracy over matched gold DATE/TIME whose words write no year)"]
     lines += _score_lines("ALL", report.total)
     if len(report.groups) > 1:
         for name, s in report.groups.items():

@@ -11,6 +11,7 @@ JavaScript and no external request; a Content-Security-Policy meta tag forbids b
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from markupsafe import Markup
 
 from timeline.export.common import clean_text, is_coarse, is_timed, one_line, placeable, safe_url, timeline_period, unplaced
 from timeline.export.labels import Labels, load_labels
-from timeline.models import ArticleStatus, Entry, EventStatus, ManifestEntry, Timeline
+from timeline.models import PRECISION_RANK, ArticleStatus, Entry, EventStatus, ManifestEntry, Precision, Timeline
 
 TEMPLATE = "timeline.html.j2"
 STYLESHEET = "timeline.css"
@@ -99,14 +100,21 @@ class EntryView:
     conflict: str
     conflict_note: str
     key: bool
+    confidence: str
+    confidence_label: str
+    confidence_mark: str
 
 
 @dataclass
 class DayLine:
+    """One row of "at a glance": a period (a day, or a month or year when the key events spread wide) and
+    its key events; ``dates`` is each event's short date when the row is coarser than the events."""
+
     label: str
     iso: str | None
     titles: list[str]
     anchors: list[str]
+    dates: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -179,11 +187,70 @@ def _iso(entry: Entry) -> str | None:
     return tv.start.isoformat()
 
 
-def is_key(entry: Entry, several_articles: bool) -> bool:
-    """Key events are shown first-class: reported by two or more articles, or disputed. With a single
-    article every entry is key; the rest is background, set compactly."""
+KEY_MIN, KEY_SHARE = 5, 0.10  # key events: the most salient tenth of the entries, at least five
+GLANCE_ITEMS = 16             # "at a glance" lists at most this many events ...
+GLANCE_ROWS = 12              # ... in at most this many rows (days, else months, else years): one printed page
+
+
+def key_uids(entries: Sequence[Entry]) -> set[str]:
+    """The entries a reader must not miss: the most salient (KEY_MIN, or KEY_SHARE of them if more) and
+    every disputed one."""
+    n = max(KEY_MIN, math.ceil(KEY_SHARE * len(entries)))
+    ranked = sorted(entries, key=lambda e: (-e.salience, e.sort_key()))
+    return {e.uid for e in ranked[:n]} | {e.uid for e in entries if e.conflict is not None}
+
+
+def is_key(entry: Entry, several_articles: bool, key: set[str] | None = None) -> bool:
+    """Key events are shown first-class: the most salient and the disputed ones (``key_uids``), or with no
+    ranking given, those reported by two or more articles or disputed. With a single article every entry is
+    key; the rest is background, set compactly."""
+    if not several_articles:
+        return True
+    if key is not None:
+        return entry.uid in key
     sources = len({s.article_id for s in entry.sources})
-    return not several_articles or sources >= 2 or entry.conflict is not None
+    return sources >= 2 or entry.conflict is not None
+
+
+def glance(entries: list[EntryView], labels: Labels) -> list[DayLine]:
+    """The key events per period, on one page: the GLANCE_ITEMS most salient dated entries, one row per day;
+    when they spread over more than GLANCE_ROWS days, one row per month, then per year, each event with its
+    short date. Rows and the events in a row are in time order."""
+    chosen = sorted(sorted(entries, key=lambda v: (-v.entry.salience, v.entry.sort_key()))[:GLANCE_ITEMS],
+                    key=lambda v: v.entry.sort_key())
+    for grain in ("day", "month", "year"):
+        rows = _rows(chosen, grain, labels)
+        if len(rows) <= GLANCE_ROWS:
+            break
+    return rows
+
+
+def _rows(chosen: list[EntryView], grain: str, labels: Labels) -> list[DayLine]:
+    rows: list[DayLine] = []
+    for ev in chosen:
+        tv = ev.entry.when
+        day: dt.date = tv.instant.date() if is_timed(tv) and tv.instant else tv.start  # type: ignore[assignment]
+        rank = PRECISION_RANK[tv.shown_precision]
+        short = ""
+        if is_coarse(tv) and (grain == "day" or rank <= PRECISION_RANK[Precision.MONTH if grain == "month" else Precision.YEAR]):
+            label, iso = ev.when, ev.iso  # the event's own period is the row
+        elif grain == "day":
+            label, iso = labels.date(day), day.isoformat()
+        elif grain == "month":
+            label, iso = labels.phrase("month", month=labels.months[day.month - 1], year=day.year), f"{day:%Y-%m}"
+            short = ev.when if is_coarse(tv) else labels.phrase("day_month", day=day.day, month=labels.months[day.month - 1])
+        else:
+            label, iso = str(day.year), f"{day.year:04d}"
+            short = ev.when if is_coarse(tv) else labels.phrase("day_month", day=day.day, month=labels.months[day.month - 1])
+        if rows and rows[-1].label == label:
+            row = rows[-1]
+        else:
+            row = DayLine(label=label, iso=iso, titles=[], anchors=[])
+            rows.append(row)
+        row.titles.append(ev.title)
+        row.anchors.append(ev.anchor)
+        row.dates.append(short)
+    return rows
 
 
 def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
@@ -203,6 +270,8 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
 
     used: set[str] = set()
     several_articles = len({s.article_id for e in timeline.entries for s in e.sources}) > 1
+    ranked = any(e.salience for e in timeline.entries)
+    key = key_uids(timeline.entries) if ranked else None
 
     def view(entry: Entry) -> EntryView:
         quotes: dict[str, list[int]] = {}
@@ -235,26 +304,17 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
             refs=sorted(refs),
             conflict=labels.conflict_summary(entry),
             conflict_note=one_line(entry.conflict.note) if entry.conflict else "",
-            key=is_key(entry, several_articles),
+            key=is_key(entry, several_articles, key),
+            confidence=entry.confidence.value,
+            confidence_label=labels.confidence[entry.confidence],
+            confidence_mark=labels.confidence_mark[entry.confidence],
         )
 
     dated = placeable(timeline)
     entries = [view(e) for e in _most_important(dated, SHEET_ENTRIES)]
     undated = [view(e) for e in _most_important(unplaced(timeline), SHEET_ENTRIES)]
 
-    days: list[DayLine] = []
-    for ev in entries:
-        tv = ev.entry.when
-        if is_coarse(tv):
-            label, iso = ev.when, ev.iso
-        else:
-            day: dt.date = tv.instant.date() if is_timed(tv) and tv.instant else tv.start  # type: ignore[assignment]
-            label, iso = labels.date(day), day.isoformat()
-        if days and days[-1].label == label:
-            days[-1].titles.append(ev.title)
-            days[-1].anchors.append(ev.anchor)
-        else:
-            days.append(DayLine(label=label, iso=iso, titles=[ev.title], anchors=[ev.anchor]))
+    days = glance(entries, labels) if ranked else _every_day(entries, labels)
 
     manifest = [_manifest_row(m, labels) for m in sorted(timeline.manifest, key=lambda m: m.path)]
     counts = {s.value: sum(1 for m in timeline.manifest if m.status == s) for s in ArticleStatus}
@@ -279,6 +339,25 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
         left_out=len(dated) - len(entries),
         inputs=len(timeline.manifest),
     )
+
+
+def _every_day(entries: list[EntryView], labels: Labels) -> list[DayLine]:
+    """With no salience to rank by (a timeline built elsewhere), "at a glance" lists every entry by day."""
+    days: list[DayLine] = []
+    for ev in entries:
+        tv = ev.entry.when
+        if is_coarse(tv):
+            label, iso = ev.when, ev.iso
+        else:
+            day: dt.date = tv.instant.date() if is_timed(tv) and tv.instant else tv.start  # type: ignore[assignment]
+            label, iso = labels.date(day), day.isoformat()
+        if days and days[-1].label == label:
+            days[-1].titles.append(ev.title)
+            days[-1].anchors.append(ev.anchor)
+            days[-1].dates.append("")
+        else:
+            days.append(DayLine(label=label, iso=iso, titles=[ev.title], anchors=[ev.anchor], dates=[""]))
+    return days
 
 
 def _manifest_row(m: ManifestEntry, labels: Labels) -> ManifestRow:

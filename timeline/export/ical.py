@@ -73,6 +73,7 @@ def event_summary(entry: Entry, labels: Labels) -> str:
 def event_description(entry: Entry, labels: Labels) -> str:
     tv = entry.when
     lines = [f"When: {labels.when(tv)} (precision: {labels.precision_label(tv)}; TimeML {tv.value})",
+             f"{labels.phrase('date_found')}{labels.confidence_mark[entry.confidence]} {labels.confidence[entry.confidence]}",
              f"Status: {entry.status.value}"]
     if entry.places:
         lines.append("Places: " + ", ".join(one_line(p) for p in entry.places))
@@ -92,7 +93,8 @@ def event_description(entry: Entry, labels: Labels) -> str:
             url = safe_url(src.url)  # javascript:, data: ... are dropped, not shown even as text
             if url:
                 parts.append(url)
-            lines.append(f"[{n}] " + " \u2014 ".join(parts) + f" (date phrase: \u201c{one_line(src.date_text)}\u201d)")
+            phrase = f"date phrase: \u201c{one_line(src.date_text)}\u201d; " if src.date_text else ""
+            lines.append(f"[{n}] " + " \u2014 ".join(parts) + f" ({phrase}{labels.confidence[src.confidence]})")
     return "\n".join(lines)
 
 

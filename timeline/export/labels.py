@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from timeline.errors import RuleError
 from timeline.export.common import COARSE, TIMED, format_offset, is_timed, one_line, span_end
 from timeline.lang import read_toml
-from timeline.models import Entry, EventStatus, Precision, TimeValue, TimexType
+from timeline.models import Confidence, Entry, EventStatus, Precision, TimeValue, TimexType
 
 _DURATION = re.compile(r"P(?:(\d+|X)Y)?(?:(\d+|X)M)?(?:(\d+|X)W)?(?:(\d+|X)D)?(?:T(?:(\d+|X)H)?(?:(\d+|X)M)?(?:(\d+|X)S)?)?")
 _DURATION_UNITS = ("year", "month", "week", "day", "hour", "minute", "second")  # the groups of _DURATION, in order
@@ -34,6 +34,8 @@ class Labels:
     part_of_day: dict[str, str]
     units: dict[str, str]
     phrases: dict[str, str]
+    confidence: dict[Confidence, str]
+    confidence_mark: dict[Confidence, str]
 
     def phrase(self, name: str, **slots: object) -> str:
         return self.phrases[name].format(**slots)
@@ -165,6 +167,8 @@ def load_labels(lang: str = "en") -> Labels:
             status={EventStatus(k): v for k, v in data["status"].items()},
             mod=dict(data["mod"]), season=dict(data["season"]), part_of_day=dict(data["part_of_day"]),
             units=dict(data["units"]), phrases=dict(data["phrases"]),
+            confidence={Confidence(k): v for k, v in data["confidence"].items()},
+            confidence_mark={Confidence(k): v for k, v in data["confidence_mark"].items()},
         )
     except (KeyError, ValueError) as exc:
         raise RuleError(f"{where}: missing or unknown entry {exc}") from exc
@@ -172,4 +176,6 @@ def load_labels(lang: str = "en") -> Labels:
         raise RuleError(f"{where}: months, weekdays, quarter_ordinals and halves need 12, 7, 4 and 2 words")
     if set(labels.precision) != set(Precision) or set(labels.status) != set(EventStatus):
         raise RuleError(f"{where}: [precision] and [status] must name every precision and status")
+    if set(labels.confidence) != set(Confidence) or set(labels.confidence_mark) != set(Confidence):
+        raise RuleError(f"{where}: [confidence] and [confidence_mark] must name every way a date is found")
     return labels

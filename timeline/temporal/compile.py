@@ -58,6 +58,44 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class MarkerScan:
+    """All of a sentence's tense markers in one scan: ``scan`` stops (without consuming) wherever a word of
+    any list starts; ``by_first`` says which lists have a phrase starting with that word, and ``lists``
+    holds each list's own regex, matched there."""
+
+    scan: re.Pattern[str]
+    by_first: dict[str, tuple[str, ...]]
+    lists: dict[str, re.Pattern[str]]
+
+    def first_word(self, text: str, pos: int) -> str:
+        ch = text[pos]
+        if ch in "'’":
+            m = _FIRST_WORD.match(text, pos + 1)
+            return "'" + (m.group().lower() if m else "")
+        m = _FIRST_WORD.match(text, pos)
+        return m.group().lower() if m else ch
+
+
+_FIRST_WORD = re.compile(r"\w+")
+
+
+def marker_scan(lists: dict[str, list[str]]) -> MarkerScan:
+    """One scan for several word lists (see ``MarkerScan``); list order is kept in ``lists``."""
+    by_first: dict[str, list[str]] = {}
+    every: list[str] = []
+    for name, words in lists.items():
+        for w in words:
+            w = w.replace("’", "'")
+            first = "'" + w[1:].split()[0].lower() if w.startswith("'") else w.split()[0].lower()
+            if name not in by_first.setdefault(first, []):
+                by_first[first].append(name)
+            every.append(w)
+    union = word_set_regex(every).pattern
+    return MarkerScan(re.compile(f"(?={union})", re.IGNORECASE), {k: tuple(v) for k, v in by_first.items()},
+                      {name: word_set_regex(words) for name, words in lists.items()})
+
+
+@dataclass(frozen=True)
 class LanguageData:
     future: re.Pattern[str]
     past: re.Pattern[str]
@@ -71,6 +109,7 @@ class LanguageData:
     past_verb: re.Pattern[str] = re.compile("(?!)")  # a word that may be a regular past-tense verb ("arrived")
     auxiliary: re.Pattern[str] = re.compile("(?!)")  # an auxiliary right before a participle ("will be held")
     common_words: frozenset[str] = frozenset()  # words too frequent to anchor a rule on (see prefilter.py)
+    markers: MarkerScan | None = None  # future, past, present, future-before and generic-cue words in one scan
 
 
 @dataclass(frozen=True)
@@ -224,9 +263,8 @@ def _compile_rule(index: int, raw: dict, macros: dict[str, str], tables: dict[st
 
 def word_set_regex(words: list[str]) -> re.Pattern[str]:
     """Whole words; a contraction ("'ll") may follow a word ("he'll") so it needs no left boundary."""
-    def alt(group: list[str]) -> str:
-        escaped = (re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]") for w in group)
-        return "|".join(sorted(escaped, key=len, reverse=True)) or "(?!)"
+    def alt(group: list[str]) -> str:  # a prefix tree: tried by first characters, not word by word
+        return _trie_node(_build_trie(sorted({w.lower() for w in group}))) or "(?!)"
     plain = [w for w in words if not w.startswith(("'", "’"))]
     clitic = [w.replace("’", "'") for w in words if w.startswith(("'", "’"))]
     pattern = r"(?:(?<![\w'’])(?:" + alt(plain) + r")|(?:" + alt(clitic) + r"))(?![\w])"
@@ -254,6 +292,8 @@ def _load_language(path: Path, tables: dict[str, Table]) -> LanguageData:
         past_verb=re.compile(rf"\b([a-z]{{3,}}{re.escape(tense['past_suffix'])})\b", re.IGNORECASE),
         auxiliary=re.compile(rf"\b(?:{'|'.join(map(re.escape, tense['auxiliary']))})\s+(?:\w+{adverb}\s+)?$", re.IGNORECASE),
         common_words=frozenset(words["common"]),
+        markers=marker_scan({"future": tense["future"], "past": tense["past"], "present": tense["present"],
+                             "future-before": tense.get("future_before", []), "generic": cues}),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from timeline.gazetteer import Gazetteer
 from timeline.temporal.compile import LanguageData
@@ -74,9 +74,105 @@ class TenseMarkers:
     explicit: tuple[tuple[int, int, str, bool], ...]  # (start, end, tense, participle after an auxiliary)
     ed_verbs: tuple[tuple[int, int], ...]  # "-ed" words that may be past-tense verbs
     generic_cue: bool
+    # Sorted views for tense_near, so that a sentence of thousands of dates and markers stays linear.
+    _index: "_MarkerIndex | None" = field(default=None, compare=False, repr=False)
+
+    def index(self) -> "_MarkerIndex":
+        if self._index is None:
+            object.__setattr__(self, "_index", _MarkerIndex(self))
+        return self._index  # type: ignore[return-value]
+
+
+class _Sorted:
+    """Markers (list position, start, end, tense) by end and by start, for the nearest one on each side."""
+
+    def __init__(self, items: list[tuple[int, int, int, str]]) -> None:
+        self.by_end = sorted(items, key=lambda x: (x[2], x[0]))
+        self.ends = [x[2] for x in self.by_end]
+        self.by_start = sorted(items, key=lambda x: (x[1], x[0]))
+        self.starts = [x[1] for x in self.by_start]
+        self.longest = max((x[2] - x[1] for x in items), default=0)
+
+    def nearest(self, start: int, end: int, after: bool = True) -> list[tuple[float, int, str]]:
+        """(distance, list position, tense) of every marker that may be nearest to [start, end): those
+        ending last before it, those starting first after it (``after``), those overlapping its start."""
+        out: list[tuple[float, int, str]] = []
+        i = bisect.bisect_right(self.ends, start)
+        if i:
+            last_end = self.ends[i - 1]
+            j = i - 1
+            while j >= 0 and self.ends[j] == last_end:
+                pos, m_start, m_end, tense = self.by_end[j]
+                out.append((start - m_end, pos, tense))
+                j -= 1
+        k = bisect.bisect_left(self.starts, end)
+        if after and k < len(self.starts):
+            first_start = self.starts[k]
+            while k < len(self.starts) and self.starts[k] == first_start:
+                pos, m_start, m_end, tense = self.by_start[k]
+                out.append(((m_start - end) * 1.5, pos, tense))
+                k += 1
+        lo = bisect.bisect_left(self.starts, start - self.longest)
+        hi = bisect.bisect_left(self.starts, start)
+        for pos, m_start, m_end, tense in self.by_start[lo:hi]:  # starts before, reaches past the start
+            if m_end > start:
+                out.append(((m_start - end) * 1.5, pos, tense))
+        return out
+
+    def inside(self, start: int, end: int) -> list[tuple[int, int, int, str]]:
+        return self.by_start[bisect.bisect_left(self.starts, start):bisect.bisect_left(self.starts, end)]
+
+
+class _MarkerIndex:
+    def __init__(self, markers: TenseMarkers) -> None:
+        usable = [(i, a, b, t) for i, (a, b, t, aux) in enumerate(markers.explicit) if not aux]
+        self.plain = _Sorted([x for x in usable if x[3] != FUTURE_BEFORE])
+        self.before_only = _Sorted([(i, a, b, "future") for i, a, b, t in usable if t == FUTURE_BEFORE])
+        self.counts: dict[str, int] = {}
+        for x in self.plain.by_start:
+            self.counts[x[3]] = self.counts.get(x[3], 0) + 1
+        self.ed = _Sorted([(i, a, b, "past") for i, (a, b) in enumerate(markers.ed_verbs)])
 
 
 def sentence_markers(text: str, sentence: tuple[int, int], language: LanguageData) -> TenseMarkers:
+    s_start, s_end = sentence
+    if language.markers is None:
+        return _sentence_markers_by_list(text, sentence, language)
+    scan = language.markers
+    found: list[tuple[int, int, int, str, bool]] = []  # (list order, start, end, tense, after an auxiliary)
+    order = _MARKER_ORDER
+    ends: dict[str, int] = {}
+    generic = False
+    for hit in scan.scan.finditer(text, s_start, s_end):
+        pos = hit.start()
+        for name in scan.by_first.get(scan.first_word(text, pos), ()):
+            if pos < ends.get(name, -1):
+                continue  # inside the list's previous match, as a scan of that list alone would skip it
+            m = scan.lists[name].match(text, pos, s_end)
+            if m is None:
+                continue
+            ends[name] = m.end()
+            if name == "generic":
+                generic = True
+            elif not (name == "future" and language.not_future is not None and language.not_future.match(text, pos)):
+                found.append((order[name], pos, m.end(), name,
+                              name == "past" and _after_auxiliary(text, s_start, pos, language)))
+    found.sort()
+    explicit = tuple((a, b, tense, aux) for _, a, b, tense, aux in found)
+    return TenseMarkers(explicit, _ed_verbs(text, s_start, s_end, language), generic)
+
+
+_MARKER_ORDER = {"future": 0, "past": 1, "present": 2, FUTURE_BEFORE: 3}
+
+
+def _ed_verbs(text: str, s_start: int, s_end: int, language: LanguageData) -> tuple[tuple[int, int], ...]:
+    return tuple((m.start(), m.end()) for m in language.past_verb.finditer(text, s_start, s_end)
+                 if m.group(1).lower() not in language.not_past and not _after_auxiliary(text, s_start, m.start(), language)
+                 and not _after_determiner(text, s_start, m.start(), language))
+
+
+def _sentence_markers_by_list(text: str, sentence: tuple[int, int], language: LanguageData) -> TenseMarkers:
+    """The same markers, one scan per list (a LanguageData built without ``markers``)."""
     s_start, s_end = sentence
     explicit = []
     regexes = [("future", language.future), ("past", language.past), ("present", language.present)]
@@ -88,10 +184,8 @@ def sentence_markers(text: str, sentence: tuple[int, int], language: LanguageDat
                 continue
             explicit.append((m.start(), m.end(), tense,
                              tense == "past" and _after_auxiliary(text, s_start, m.start(), language)))
-    ed = tuple((m.start(), m.end()) for m in language.past_verb.finditer(text, s_start, s_end)
-               if m.group(1).lower() not in language.not_past and not _after_auxiliary(text, s_start, m.start(), language)
-               and not _after_determiner(text, s_start, m.start(), language))
-    return TenseMarkers(tuple(explicit), ed, bool(language.generic_cue.search(text, s_start, s_end)))
+    return TenseMarkers(tuple(explicit), _ed_verbs(text, s_start, s_end, language),
+                        bool(language.generic_cue.search(text, s_start, s_end)))
 
 
 def tense_near(text: str, sentence: tuple[int, int], start: int, end: int, language: LanguageData,
@@ -104,26 +198,23 @@ def tense_near(text: str, sentence: tuple[int, int], start: int, end: int, langu
     """
     if markers is None:
         markers = sentence_markers(text, sentence, language)
-    best: tuple[float, str] | None = None
-    explicit: set[str] = set()
-    for m_start, m_end, tense, after_aux in markers.explicit:
-        if start <= m_start < end or after_aux:
-            continue
-        if tense == FUTURE_BEFORE:
-            if m_start >= end:
-                continue
-            tense = "future"
-        explicit.add(tense)
-        best = _closer(best, _distance(m_start, m_end, start, end), tense)
+    index = markers.index()
+    # The explicit markers, minus those inside the mention: the nearest wins, the first listed on a tie.
+    # A future-before marker counts only when it starts before the mention's end.
+    candidates = index.plain.nearest(start, end) + index.before_only.nearest(start, end, after=False)
+    present = {t for t, n in index.counts.items()
+               if n > sum(1 for x in index.plain.inside(start, end) if x[3] == t)}
+    if index.before_only.starts and index.before_only.starts[0] < start:
+        present.add("future")
+    best = min(candidates, key=lambda c: (c[0], c[1]), default=None)
     # A recurring-date cue ("is celebrated on May 9") wins unless an explicit past/future word says otherwise;
     # "-ed" endings do not count here since the cues themselves end in "-ed".
-    if "past" not in explicit and "future" not in explicit and markers.generic_cue:
+    if "past" not in present and "future" not in present and markers.generic_cue:
         return "generic"
-    for m_start, m_end in markers.ed_verbs:
-        if start <= m_start < end:
-            continue
-        best = _closer(best, _distance(m_start, m_end, start, end), "past")
-    return best[1] if best else "present"
+    ed = min(index.ed.nearest(start, end), key=lambda c: (c[0], c[1]), default=None)
+    if ed is not None and (best is None or ed[0] < best[0]):
+        return "past"
+    return best[2] if best else "present"
 
 
 def _after_auxiliary(text: str, s_start: int, pos: int, language: LanguageData) -> bool:
@@ -146,6 +237,26 @@ def _distance(m_start: int, m_end: int, start: int, end: int) -> float:
 
 def _closer(best: tuple[float, str] | None, distance: float, tense: str) -> tuple[float, str]:
     return (distance, tense) if best is None or distance < best[0] else best
+
+
+class QuoteTracker:
+    """``in_quotation`` for offsets met in text order: each sentence's characters are read once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sentence: tuple[int, int] | None = None
+        self.pos = 0
+        self.inside = False
+
+    def at(self, sentence: tuple[int, int], offset: int) -> bool:
+        if sentence != self.sentence or offset < self.pos:
+            self.sentence, self.pos, self.inside = sentence, sentence[0], False
+        inside = self.inside
+        for ch in self.text[self.pos:offset]:
+            if ch in _QUOTE_CHARS:
+                inside = not inside if ch == '"' else ch == "“"
+        self.pos, self.inside = max(self.pos, offset), inside
+        return inside
 
 
 def in_quotation(text: str, sentence: tuple[int, int], offset: int) -> bool:

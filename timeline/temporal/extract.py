@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from timeline.models import Mention, Precision, TimeValue, TimexType
 from timeline.temporal.compile import Rule, Rules
-from timeline.temporal.context import SentenceIndex, TenseMarkers, in_quotation, local_zone, sentence_markers, sentence_spans, tense_near
+from timeline.temporal.context import QuoteTracker, SentenceIndex, TenseMarkers, local_zone, sentence_markers, sentence_spans, tense_near
 from timeline.temporal.resolve import Context, resolve
 from timeline.temporal.slots import fill
 
@@ -108,6 +108,7 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
     memory = _Memory()
     mentions: list[Mention] = []
     markers: dict[tuple[int, int], TenseMarkers] = {}
+    quotes = QuoteTracker(text)
     for cand in find_candidates(text, rules, begin):
         rule, m = cand.rule, cand.match
         if rule.type is None or _quoted_title(text, cand.start, cand.end):
@@ -137,7 +138,7 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
         mentions.append(Mention(
             start=cand.start, end=cand.end, text=text[cand.start:cand.end], timex=value, rule=rule.name,
             anchor=_anchor_kind(rule.value, rule.type), event_when=event_when, kind=rule.kind,  # type: ignore[arg-type]
-            tense=tense, quoted=in_quotation(text, sentence, cand.start),
+            tense=tense, quoted=quotes.at(sentence, cand.start),
         ))
         # "Victory Day parade" names an occasion, not a reference time; "a year ago" said of a quarter
         # (kind quarter_comparison) and "the year-ago quarter" (remember = false) are comparison points.

@@ -41,9 +41,12 @@ class Context:
 
 _REF = re.compile(r"^UNDEF-(REF|LAST)-(day|week|month|quarter|year|decade|century)([+-])(\d+(?:\.\d+)?|X)(@Q)?(.*)$")
 _YEARLESS = re.compile(r"^UNDEF-year(?:@([+-]\d+))?-(.+)$")
-_YEAR_QUARTER = re.compile(r"^-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]|12-31|SP|SU|FA|WI)$")  # a quarter, month, season (or its last day) of that year
+# A quarter, half, month, day or season of that year ("L": the middle day of the month's last week).
+_YEAR_QUARTER = re.compile(r"^-(?:Q[1-4]|H[12]|(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]|L))?|SP|SU|FA|WI)$")
+_LAST_WEEK = re.compile(r"^(\d{4})-(\d\d)-L")
 _WEEKDAY = re.compile(r"^UNDEF-weekday-([1-7])(.*)$")
 _WEEKDAY_LAST = re.compile(r"^UNDEF-LAST-weekday-([1-7])([<>])(.*)$")
+_TWO_DIGIT_YEAR = re.compile(r"^UNDEF-yy-(\d\d)(-(?:SP|SU|FA|WI|(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?))?$")
 _QUARTER_OF_YEAR = re.compile(r"^UNDEF-quarter@(\d{4})$")
 _HOLIDAY = re.compile(r"^UNDEF-holiday-([^@]+)(?:@(\d{4}))?$")
 _DAY_SHIFT = re.compile(r"@D([+-]\d+)$")
@@ -267,7 +270,7 @@ def pick_year(dct: dt.date, month: int, day: int, tense: Tense) -> int:
     if tense == "future":
         return dct.year if there >= here else dct.year + 1
     # present/unknown: the nearest occurrence
-    candidates = [dct.year - 1, dct.year, dct.year + 1]
+    candidates = [y for y in (dct.year - 1, dct.year, dct.year + 1) if dt.MINYEAR <= y <= dt.MAXYEAR]
     return min(candidates, key=lambda y: (abs((_safe_date(y, month, day) - dct).days), -y))
 
 
@@ -362,6 +365,13 @@ def _resolve_date_part(value: str, ctx: Context) -> tuple[str | None, str]:
             y, w, _ = day.isocalendar()
             return f"{y:04d}-W{w:02d}-WE", ""
         return day.isoformat(), m[2]
+    if m := _TWO_DIGIT_YEAR.match(value):
+        # "in '91": the year ending in those digits that lies within 89 years before and 10 after the article's.
+        if ctx.dct is None:
+            return None, ""
+        low = ctx.dct.year - 89
+        year = low + (int(m[1]) - low) % 100
+        return f"{year:04d}{m[2] or ''}", ""
     if m := _QUARTER_OF_YEAR.match(value):
         # "the 1988 period" in an earnings report: the quarter being reported, in that year.
         return (f"{m[1]}-Q{ctx.last_quarter[1]}" if ctx.last_quarter else m[1]), ""
@@ -432,6 +442,9 @@ def _pick_yearless(part: str, ctx: Context) -> str | None:
         year = (None if ctx.tense_forced else _near_year(ctx.dct, month, day, MONTH_DAY_NEAR_DAYS)) \
             or pick_year(ctx.dct, month, day, ctx.tense)
         return f"{year:04d}-{month:02d}-{day:02d}"
+    if m := re.fullmatch(r"(\d\d)-L", part):  # the last week of a month: that month's year, then its day
+        month_value = _pick_yearless(m[1], ctx)
+        return month_value and month_value + "-L"
     if m := re.fullmatch(r"(\d\d)", part):
         month = int(m[1])
         # A month next to the article's month is that one whatever the tense ("in February" in January).
@@ -480,11 +493,22 @@ def _apply_time(date_value: str, rest: str, zone: str | None) -> tuple[str, dt.d
         day, hour = day + dt.timedelta(days=1), 0
     if zone is None:
         return f"{day.isoformat()}T{hour:02d}:{minute:02d}", None
-    local = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(zone))
+    if fixed := _FIXED_OFFSET.fullmatch(zone):  # a written offset ("GMT+8"): that offset, whatever the date
+        sign = -1 if fixed[1] == "-" else 1
+        tz: dt.tzinfo = dt.timezone(sign * dt.timedelta(hours=int(fixed[2]), minutes=int(fixed[3])))
+    else:
+        tz = ZoneInfo(zone)
+    local = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+    if zone in _UTC_ZONES:  # ISO 8601 writes UTC as Z (as MEANTIME does)
+        return f"{day.isoformat()}T{hour:02d}:{minute:02d}Z", local
     offset = local.utcoffset() or dt.timedelta(0)
     sign = "-" if offset < dt.timedelta(0) else "+"
     total = abs(int(offset.total_seconds())) // 60
     return f"{day.isoformat()}T{hour:02d}:{minute:02d}{sign}{total // 60:02d}:{total % 60:02d}", local
+
+
+_FIXED_OFFSET = re.compile(r"([+-])(\d\d):(\d\d)")
+_UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "Z"})
 
 
 # Duration units -> (ISO 8601 designator, is a time unit, the next smaller unit and how many of it make one).
@@ -543,8 +567,22 @@ def _from_day(base: str, timex_type: TimexType, ctx: Context, mod: str | None, z
     return make_value(derive(dt.date.fromisoformat(day.value)), timex_type, mod)
 
 
+_BEYOND_YEAR_9999 = re.compile(r"-?\d{5}")
+
+
 def resolve(value: str, timex_type: TimexType, ctx: Context, mod: str | None = None, zone: str | None = None) -> TimeValue | None:
-    """Resolve one underspecified value. None when it cannot be resolved (e.g. no article date)."""
+    """Resolve one underspecified value. None when it cannot be resolved (e.g. no article date) or the result
+    cannot be written: "tomorrow" said on 9999-12-31, "yesterday" on 0001-01-01, "next year" in 9999."""
+    try:
+        resolved = _resolve(value, timex_type, ctx, mod, zone)
+    except (OverflowError, ValueError):  # the calendar ends at 0001-01-01 and 9999-12-31
+        return None
+    if resolved is not None and _BEYOND_YEAR_9999.match(resolved.value):
+        return None
+    return resolved
+
+
+def _resolve(value: str, timex_type: TimexType, ctx: Context, mod: str | None = None, zone: str | None = None) -> TimeValue | None:
     if timex_type == TimexType.DURATION or (timex_type == TimexType.SET and value.startswith("P")):
         return make_value(normalize_duration(value), timex_type, mod)
     if m := _DAY_SHIFT.search(value):  # "the day before last Tuesday": that day moved by N days
@@ -554,11 +592,20 @@ def resolve(value: str, timex_type: TimexType, ctx: Context, mod: str | None = N
         return _from_day(value[:-2], timex_type, ctx, mod, zone,
                          lambda day: "{:04d}-W{:02d}".format(*day.isocalendar()[:2]), None)
     if not value.startswith("UNDEF"):
-        return _finish(value, "", timex_type, mod, zone)
+        return _finish(_last_week_day(value), "", timex_type, mod, zone)
     date_value, rest = _resolve_date_part(value, ctx)
     if date_value is None:
         return None
-    return _finish(date_value, rest, timex_type, mod, zone)
+    return _finish(_last_week_day(date_value), rest, timex_type, mod, zone)
+
+
+def _last_week_day(value: str) -> str:
+    """``2012-03-L`` -> the middle day of March 2012's last seven days (2012-03-28)."""
+    if m := _LAST_WEEK.match(value):
+        year, month = int(m[1]), int(m[2])
+        if 1 <= month <= 12:
+            return f"{m[1]}-{m[2]}-{calendar.monthrange(year, month)[1] - 3:02d}" + value[m.end():]
+    return value
 
 
 def _finish(date_value: str, rest: str, timex_type: TimexType, mod: str | None, zone: str | None) -> TimeValue | None:

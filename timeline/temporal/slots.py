@@ -94,4 +94,57 @@ def _orundef(text: str, m: re.Match[str], rules: Rules) -> str:
 
 
 # The built-in filters: {group|name} with one of these names computes rather than looks up.
-BUILTINS = {"02": _pad2, "year2": _year2, "century": _century, "era": _era, "one": _one, "orundef": _orundef}
+def _yearref(text: str, m: re.Match[str], rules: Rules) -> str:
+    """The year of a %{yearref} match: the written year, or the article's year moved ("UNDEF-REF-year+1")."""
+    if text:
+        return rules.tables["year"].get(text) or text if "year" in rules.tables else text
+    rel = m.groupdict().get("yrel") or ""
+    return "UNDEF-REF-year" + (rules.tables["shift"].get(rel) or "+0")
+
+
+def _yearspan(text: str, m: re.Match[str], rules: Rules) -> str:
+    """Years from a range's first year to ``text``, its end ("2012", or "12" in the first year's century).
+
+    A two-digit end up to 12 that is not the next year reads as a month ("2011-05"), and an end before the
+    start as no range: both give UNDEF, which drops the mention.
+    """
+    start = int(m.group("year"))
+    if len(text) == 2:
+        end = start - start % 100 + int(text)
+        if end <= start:
+            end += 100
+        if int(text) <= 12 and end != start + 1:
+            return "UNDEF"
+    else:
+        end = int(text)
+    return str(end - start) if end > start else "UNDEF"
+
+
+def _twodigit(text: str, m: re.Match[str], rules: Rules) -> str:
+    """A two-digit year as the resolver's UNDEF-yy-NN (the year nearest the article's), or nothing."""
+    return f"UNDEF-yy-{text}" if text else ""
+
+
+def _hourof(text: str, m: re.Match[str], rules: Rules) -> str:
+    """HH:MM of "4 in the morning": the hour in ``text``, the minute in group mi, the half of the day in
+    group dayhalf (table dayhalf: am/pm)."""
+    groups = m.groupdict()
+    hour = int(text) % 12 + (12 if rules.tables["dayhalf"].get(groups.get("dayhalf") or "") == "pm" else 0)
+    return f"{hour:02d}:{groups.get('mi') or '00'}"
+
+
+_OFFSET = re.compile(r"([+−-])\s*(\d{1,2})(?::?(\d\d))?$")
+
+
+def _offset(text: str, m: re.Match[str], rules: Rules) -> str:
+    """A written UTC offset ("GMT +8", "UTC-05:30") as +HH:MM; empty if none."""
+    found = _OFFSET.search(text)
+    if not found:
+        return ""
+    sign = "-" if found.group(1) in "−-" else "+"
+    return f"{sign}{int(found.group(2)):02d}:{found.group(3) or '00'}"
+
+
+BUILTINS = {"02": _pad2, "year2": _year2, "century": _century, "era": _era, "one": _one, "orundef": _orundef,
+            "offset": _offset, "yearref": _yearref,
+            "yearspan": _yearspan, "twodigit": _twodigit, "hourof": _hourof}
