@@ -13,7 +13,7 @@ import pytest
 
 from timeline.pipeline import build_timeline
 from timeline.resources import load_resources
-from timeline.signature import Figure, clash, figures_of, load_signature_words, not_organizations, signature
+from timeline.signature import Figure, clash, figures_of, not_organizations, signature
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from timeline.events import EventRules, content_terms
 from timeline.merge import date_key, idf_weights, same_happening
-from timeline.models import Analysis, Article, DateSource, Event, EventStatus
+from timeline.models import Analysis, Article, Confidence, DateSource, Event, EventStatus
 
 INFERENCE_CANDIDATES = 8  # dates tried for an undated article: those of the dated articles most like it
 
@@ -35,7 +35,9 @@ def infer_date(article: Article, dated: Sequence[Analysis], analyze: Callable[[A
     scored: list[tuple[int, dt.date, Analysis, list[tuple[Event, Event]]]] = []
     for candidate in _candidate_dates(article, dated, words):
         trial = analyze(article.model_copy(update={"date": candidate}))
+        # an event dated by the candidate itself (the lead event, when no phrase dates it) is no evidence
         matches = [(e, best) for e in trial.events if e.mention.anchor != "absolute"
+                   and e.dated_by != Confidence.PUBLICATION_DEFAULT
                    and (best := _best_match(e, by_key.get(date_key(e.when), []), idf))]
         if matches:
             scored.append((len(matches), candidate, trial, matches))
@@ -48,7 +50,9 @@ def infer_date(article: Article, dated: Sequence[Analysis], analyze: Callable[[A
     examples = "; ".join(f"“{e.mention.text}” ({e.when.value}) matches {m.article_id}" for e, m in matches[:3])
     evidence = f"inferred {candidate.isoformat()} from {count} event(s) shared with dated articles: {examples}"
     dated_article = trial.article.model_copy(update={"date_source": DateSource.INFERRED, "date_evidence": evidence})
-    return Analysis(article=dated_article, mentions=trial.mentions, events=trial.events), evidence
+    events = [e.model_copy(update={"dated_by": Confidence.INFERRED})
+              if e.dated_by in (Confidence.PUBLICATION, Confidence.PUBLICATION_DEFAULT) else e for e in trial.events]
+    return Analysis(article=dated_article, mentions=trial.mentions, events=events), evidence
 
 
 def _candidate_dates(article: Article, dated: Sequence[Analysis], words: EventRules) -> list[dt.date]:

@@ -7,18 +7,30 @@ processed in parallel and cached. The language knowledge lives in lang/<lang>/ev
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
 from timeline.gazetteer import Gazetteer
 from timeline.lang import read_toml
-from timeline.models import Article, Event, EventStatus, Mention, Precision, TimeValue, TimexType
+from timeline.models import (PRECISION_RANK, Article, Confidence, DateSource, Event, EventStatus, Mention, Precision,
+                             TimeValue, TimexType)
 from timeline.temporal.compile import Rules, Table, word_set_regex
 from timeline.temporal.context import SentenceIndex, in_quotation, sentence_spans
 
 TITLE_WORDS = 14
+ATTRIBUTION_WORDS = 6  # "Union officials said": who said it, at most this many words
+SUBJECT_WORDS = 10  # a subject taken from the start of the sentence is at most this long
+REPORT_WORDS = 8  # a clause this short before "that ..." is a report whose title says what was reported
+PERIOD_END_GAP = 20  # "the quarter, which ended Dec. 30": at most this many characters between period and end
+PRONOUN_SENTENCES = 2  # a pronoun stands for a name of its sentence or of the sentences this far before
+PRONOUN_SUBJECT_WORDS = 6  # "It" stands for the previous sentence's subject when it is at most this long
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
-_BOUNDARY_PUNCT = re.compile(r"[,;:()\[\]]|\s[—–-]\s|—|–")
+# A comma inside a number ("14,000") or a spaced hyphen inside a name ("Wal - Mart") is no boundary; a parenthesis
+# is none either (a clause inside one is bounded by it: see clause_around).
+_BOUNDARY_PUNCT = re.compile(r"(?<!\d),|,(?!\d|\s\d{4}\b)|[;:]|\s[—–-]\s|—|–")
+_SPACED_NAME = re.compile(r"(?<![\w'’])[A-Z]\w*\s-\s[A-Z]")
+_PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _SEGMENT_LEAD = re.compile(r"[\s,;:”\"]*")
 _NAME = re.compile(r"(?<![\w'’])[A-Z][\w’'.-]*[\w]")
 _MID_NAME = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][\w’'.-]*[\w]")
@@ -35,6 +47,30 @@ class Stemmer:
     y_suffixes: frozenset[str]
     keep_endings: tuple[str, ...]
     possessives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NotEvent:
+    """A check that a date phrase dates no happening of its sentence (events_en.toml [[not_event]])."""
+
+    kind: str
+    before: re.Pattern[str] | None = None  # matched against the sentence up to the phrase (anchored with $)
+    after: re.Pattern[str] | None = None  # matched from the end of the phrase on
+    phrase: re.Pattern[str] | None = None  # matched against the whole phrase
+    with_other_date: bool = False  # only when another date of the sentence dates a happening
+    coarser_than: Precision | None = None  # only for values coarser than this ("since 2008", not "since Tuesday")
+    mention_kind: str | None = None  # only for phrases of a rule of this kind
+
+    def applies(self, text: str, sentence: tuple[int, int], mention: Mention) -> bool:
+        if self.mention_kind is not None and mention.kind != self.mention_kind:
+            return False
+        precision = (mention.event_when or mention.timex).precision
+        if self.coarser_than is not None and precision is not None and \
+                PRECISION_RANK[precision] >= PRECISION_RANK[self.coarser_than]:
+            return False
+        return ((self.phrase is None or self.phrase.fullmatch(mention.text) is not None)
+                and (self.before is None or self.before.search(text, sentence[0], mention.start) is not None)
+                and (self.after is None or self.after.match(text, mention.end, sentence[1]) is not None))
 
 
 @dataclass(frozen=True)
@@ -55,6 +91,7 @@ class EventRules:
     complementizer_punct: re.Pattern[str]  # "that," left with stray punctuation once a date is cut out
     participle_start: re.Pattern[str]  # a clause opened by a present participle ("marking ...")
     participle_suffix: str
+    adverb_suffix: str
     verb_like_endings: tuple[str, ...]
     possessives: tuple[str, ...]
     name_run: re.Pattern[str]  # capitalized words, with the particles a name may hold ("Bank of England")
@@ -62,6 +99,23 @@ class EventRules:
     not_actors: frozenset[str] = frozenset()
     happening_name: re.Pattern[str] | None = None  # a run naming a war or a holiday ("World War II")
     organization_tail: re.Pattern[str] | None = None  # the rest of an organization's name after a place
+    not_events: tuple[NotEvent, ...] = ()
+    verb_start: re.Pattern[str] | None = None  # a clause opened by a verb (after a relative pronoun or "and")
+    relative_start: re.Pattern[str] | None = None
+    complementizer_start: re.Pattern[str] | None = None
+    complementizer_word: re.Pattern[str] | None = None
+    coordinated_verb: re.Pattern[str] | None = None  # " and took": a second verb of the same subject
+    attribution: re.Pattern[str] | None = None  # "Union officials said (that) ...": who said it, at a title's start
+    period_end: re.Pattern[str] | None = None  # "the quarter [ended] Aug. 26": a date that ends a period
+    np_link: re.Pattern[str] | None = None  # "version [of] the 777": joins a noun phrase to the one it names
+    joiner_only: re.Pattern[str] | None = None  # the words between two dates cut out of a title ("March [and] June")
+    verb_word: re.Pattern[str] | None = None  # a finite verb anywhere
+    subject_pronoun: re.Pattern[str] | None = None  # a sentence opened by "He", "It" ...
+    person_pronoun: re.Pattern[str] | None = None  # a title opened by "He"/"She"
+    thing_pronoun: re.Pattern[str] | None = None  # a title opened by "It"
+    company_noun: re.Pattern[str] | None = None  # a title opened by "The company"
+    expletive: re.Pattern[str] | None = None  # "It is unclear whether": an "it" that stands for nothing
+    within_period: frozenset[str] = frozenset()  # "earlier this year": a happening inside the current period
 
 
 def _words_alt(words: list[str]) -> str:
@@ -94,6 +148,7 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         complementizer_punct=re.compile(rf"\b({_words_alt(data['complementizers'])})[,;:]+\s"),
         participle_start=re.compile(rf"[\s,;:—–-]*[a-z]+{participle}\b"),
         participle_suffix=data["participle_suffix"],
+        adverb_suffix=data["adverb_suffix"],
         verb_like_endings=tuple(data["verb_like_endings"]),
         possessives=tuple(data["possessives"]),
         name_run=re.compile(r"(?<![\w'’.-])[A-Z][\w’'.-]*[\w](?:\s+(?:(?:" + _words_alt(data["name_particles"])
@@ -103,7 +158,76 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         not_actors=frozenset(data.get("not_actors", [])),
         happening_name=_ending_with(data.get("happening_heads", [])),
         organization_tail=_tail_ending_with(data.get("organization_heads", [])),
+        not_events=tuple(_not_event(raw) for raw in data.get("not_event", [])),
+        # a bare "-ed" word after a comma is rather a participle about the noun before it ("the 777, announced
+        # last November"): it opens a verb clause only after "and" or a relative pronoun
+        verb_start=re.compile(rf"[\s,;:—–-]*(?:(?:{_words_alt(data['relative_pronouns'] + data['coordinators'])})\s+"
+                              rf"(?:\w+{adverb}\s+)?(?:{_words_alt(data['finite_verbs'])}|\w+{past_participle})"
+                              rf"|(?:\w+{adverb}\s+)?(?:{_words_alt(data['finite_verbs'])}))\b", re.IGNORECASE),
+        coordinated_verb=re.compile(rf"\s(?:{_words_alt(data['coordinators'])})\s+(?:\w+{adverb}\s+)?"
+                                    rf"(?:{_words_alt(data['finite_verbs'])}|[a-z]+{past_participle})\b"),
+        attribution=re.compile(rf"(?:\S+\s+){{1,{ATTRIBUTION_WORDS}}}?(?:{_words_alt(data['saying_verbs'])})\s+"
+                               rf"(?:(?:{_words_alt(data['complementizers'])})\s+)?", re.IGNORECASE),
+        period_end=re.compile(rf"\b(?:{_words_alt(data['period_end_words'])})\s+$", re.IGNORECASE),
+        np_link=re.compile(rf"\s(?:{_words_alt(data['noun_phrase_links'])})\s+$", re.IGNORECASE),
+        joiner_only=re.compile(rf"[\s,]*(?:(?:{_words_alt(data['date_joiners'] + data['period_end_words'])})[\s,]*)*",
+                               re.IGNORECASE),
+        complementizer_word=re.compile(rf"\b(?:{_words_alt(data['complementizers'])})\s+", re.IGNORECASE),
+        complementizer_start=re.compile(rf"(?:{_words_alt(data['complementizers'])})\s", re.IGNORECASE),
+        relative_start=re.compile(rf"[\s,;:—–-]*(?:{_words_alt(data['relative_pronouns'])})\b", re.IGNORECASE),
+        verb_word=re.compile(rf"\b(?:{_words_alt(data['finite_verbs'])}|[a-z]+{past_participle})\b"),
+        subject_pronoun=re.compile(rf"(?:{_words_alt(data['subject_pronouns'])})\b", re.IGNORECASE),
+        person_pronoun=re.compile(rf"(?:{_words_alt(data['person_pronouns'])})\b", re.IGNORECASE),
+        thing_pronoun=re.compile(rf"(?:{_words_alt(data['thing_pronouns'])})\b", re.IGNORECASE),
+        company_noun=re.compile(rf"(?:{_words_alt(data['company_nouns'])})\b", re.IGNORECASE),
+        expletive=re.compile(rf"\w+\s+(?:\w+\s+){{0,3}}?(?:{_words_alt(data['expletive_followers'])})\b", re.IGNORECASE),
+        within_period=frozenset(w.lower() for w in data.get("within_period", [])),
     )
+
+
+def _not_event(raw: dict) -> NotEvent:
+    def pattern(key: str) -> re.Pattern[str] | None:
+        return re.compile(raw[key], re.IGNORECASE) if key in raw else None
+    return NotEvent(kind=raw["kind"], before=pattern("before"), after=pattern("after"), phrase=pattern("phrase"),
+                    with_other_date=bool(raw.get("with_other_date", False)),
+                    coarser_than=Precision(raw["coarser_than"]) if "coarser_than" in raw else None,
+                    mention_kind=raw.get("mention_kind"))
+
+
+def quoted(text: str, sentence: tuple[int, int], mention: Mention) -> bool:
+    """Inside a direct quotation, also one opened in an earlier sentence of the paragraph ("... said, "Today is
+    a great day. ... today is Boeing's day."")."""
+    if mention.quoted:
+        return True
+    before = text[text.rfind("\n", 0, sentence[0]) + 1:mention.start]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def not_event_kind(text: str, sentence: tuple[int, int], mention: Mention, er: EventRules,
+                   other_dates: bool = True) -> str | None:
+    """The kind of the first check saying that ``mention`` dates no happening of its sentence, if any.
+
+    ``other_dates``: whether another date phrase of the sentence dates a happening (for checks that need one)."""
+    alone, beside = not_event_kinds(text, sentence, mention, er)
+    return beside if other_dates else alone
+
+
+def not_event_kinds(text: str, sentence: tuple[int, int], mention: Mention, er: EventRules) -> tuple[str | None, str | None]:
+    """The first not-event kind of the checks that need no other date, and of all checks."""
+    if mention.event_when is not None and mention.event_when.precision is not None and \
+            PRECISION_RANK[mention.event_when.precision] <= PRECISION_RANK[Precision.YEAR]:
+        return "offset", "offset"  # "three years after it was first due": a rough offset back from the article's date
+    if mention.anchor == "previous" and quoted(text, sentence, mention):
+        return "quoted-offset", "quoted-offset"
+    if mention.kind == "quarter_comparison" and mention.timex.precision == Precision.QUARTER:
+        return "baseline", "baseline"  # "up from $4 million a year earlier" in an earnings report (rules.toml)  # "'one year after launching the iPhone', he said": the speaker's now
+    beside = None
+    for check in er.not_events:
+        if check.applies(text, sentence, mention):
+            if not check.with_other_date:
+                return check.kind, beside or check.kind
+            beside = beside or check.kind
+    return None, beside
 
 
 def _ending_with(heads: list[str]) -> re.Pattern[str] | None:
@@ -151,8 +275,11 @@ def content_terms(text: str, rules: EventRules) -> list[str]:
 
 def _boundaries(text: str, start: int, end: int, rules: EventRules, cuts: tuple[int, ...] = ()) -> list[int]:
     points = [start, end, *(c for c in cuts if start < c < end)]
-    points += [m.start() for m in _BOUNDARY_PUNCT.finditer(text, start, end)]
+    inside_names = {m.start() + m.group(0).index(" - ") for m in _SPACED_NAME.finditer(text, start, end)}
+    points += [m.start() for m in _BOUNDARY_PUNCT.finditer(text, start, end) if m.start() not in inside_names]
     points += [m.start() + 1 for m in rules.clause_openers.finditer(text, start, end)]
+    if rules.coordinated_verb is not None:  # "He fought cancer in 2004 | and took six months off in early 2009"
+        points += [m.start() + 1 for m in rules.coordinated_verb.finditer(text, start, end)]
     return sorted(set(points))
 
 
@@ -165,9 +292,14 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
     A clause opened by a participle ("marking ...") takes in the main clause before it.
     ``cuts`` are the ends of other date phrases: two dates in one clause date two happenings.
     """
+    group = next((m for m in _PARENTHESIS.finditer(text, *sentence) if m.start() < start and end < m.end()), None)
+    if group is not None:  # "the iPhone (which was presented on Wednesday)": the clause is inside the parenthesis
+        sentence = (group.start() + 1, group.end() - 1)
     points = _boundaries(text, *sentence, rules, cuts)
     left = max((p for p in points if p <= start), default=sentence[0])
     right = min((p for p in points if p >= end), default=sentence[1])
+    if subject_of(text, sentence, (left, right), rules) is not None:
+        return left, right  # "The A380, the largest plane, [was set to land on Monday]": the title takes the subject
     if rules.reduced_clause.match(text, left):
         # "a three-day ceasefire — unilaterally declared by Putin last month —", "the partnership that
         # it signed in 2022": the clause is about the noun phrase just before it
@@ -187,13 +319,108 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
             break
         before = [p for p in points if p < left]
         after = [p for p in points if p > right]
-        if before and not _is_quoted(text, sentence, before[-1], left):
-            left = before[-1]
+        if after and thin and rules.complementizer_start is not None and rules.complementizer_start.match(text, right):
+            right = after[0]  # "Jobs said [Friday] | that Apple will give owners a free case": what was said
+        elif before and not _is_quoted(text, sentence, before[-1], left):
+            if len(before) > 1 and _is_appositive(text, before[-1], left, rules):
+                left = before[-2]  # "launched the iTunes Music Store, [a online music store,] on April 28, 2003"
+            else:
+                left = before[-1]
+            if subject_of(text, sentence, (left, right), rules) is not None:
+                break  # "Deliveries to Singapore Airlines, its launch customer, [are not due | until October]"
         elif after and thin:
             right = after[0]
         else:
             break
+    # "In New York Stock Exchange composite trading yesterday, | Magna shares closed at $9.625", "In a Wednesday
+    # media event, | Apple released ...": the date of a framing phrase dates the main clause after it
+    first = _WORD.search(text, left, right)
+    frame_end = min((p for p in points if p > left and not start <= p < end), default=right)
+    framing = first is not None and rules.leading_prep.fullmatch(first.group(0) + " ") is not None
+    if (framing and start < frame_end and text[frame_end:frame_end + 1] == "," and rules.verb_word is not None
+            and not rules.verb_word.search(text, left, frame_end)):
+        if frame_end < right:
+            left = frame_end
+        elif after := [p for p in points if p > right]:
+            left, right = right, after[0]
+    return _with_what_was_said(text, sentence, left, right, points, rules)
+
+
+def _with_what_was_said(text: str, sentence: tuple[int, int], left: int, right: int, points: list[int],
+                        rules: EventRules) -> tuple[int, int]:
+    """A short clause followed by "that ..." takes in what was said or told ("Xi has told Putin | that his
+    country will stand with Moscow")."""
+    after = [p for p in points if p > right]
+    if (after and rules.complementizer_start is not None and rules.complementizer_start.match(text, right)
+            and len(text[left:right].split()) <= REPORT_WORDS):
+        return left, after[0]
     return left, right
+
+
+def subject_of(text: str, sentence: tuple[int, int], clause: tuple[int, int], rules: EventRules) -> tuple[int, int] | None:
+    """The subject a clause opened by a verb takes from its sentence: the noun phrase a relative pronoun stands
+    for ("Singapore Airlines, [which will be the first to operate it]"), else the sentence's first words before
+    its first verb ("The Boeing 787, or Dreamliner, [is a mid-sized airliner]", "He fought cancer in 2004 [and
+    took six months off]"). None when the clause opens the sentence or no short subject is found."""
+    left = clause[0]
+    if rules.verb_start is None or left <= sentence[0] or not rules.verb_start.match(text, left):
+        return None
+    end = left
+    while end > sentence[0] and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    if rules.relative_start is not None and rules.relative_start.match(text, left):
+        seg_start = max((p for p in _boundaries(text, *sentence, rules) if p < end), default=sentence[0])
+        begin = _antecedent_start(text, seg_start, end, rules)
+        return (begin, end) if begin is not None and begin < end else None
+    # the subject of the clause a "that" opens ("It should be mentioned that [the stock capital of Apple] tripled
+    # in 2004, doubled in 2005"), else of the sentence
+    base = sentence[0]
+    if rules.complementizer_word is not None:
+        for m in rules.complementizer_word.finditer(text, sentence[0], end):
+            base = m.end()
+    pronoun = rules.subject_pronoun.match(text, base) if rules.subject_pronoun is not None else None
+    if pronoun is not None and not (rules.expletive is not None and rules.expletive.match(text, base)):
+        return base, pronoun.end()  # "He fought cancer in 2004 [and took six months off]"
+    first = _BOUNDARY_PUNCT.search(text, base, end)
+    stop = first.start() if first else end
+    verb = rules.verb_word.search(text, base, stop) if rules.verb_word is not None else None
+    if verb is not None:
+        stop = verb.start()
+    elif first is None:
+        return None  # no verb and no boundary: the words before the clause are not a subject of their own
+    while stop > base and text[stop - 1].isspace():
+        stop -= 1
+    words = text[base:stop].split()
+    if not 1 <= len(words) <= SUBJECT_WORDS or (base == sentence[0] and not (words[0][0].isupper() or words[0][0] in "\"“")):
+        return None
+    if rules.drop_opener.match(text[base:stop] + " ") or rules.leading_prep.fullmatch(words[0] + " "):
+        return None  # "In a ceremony, ...", "After the talks, ...": no subject
+    if pronoun is not None:
+        return None  # "It is unclear whether ...": no subject to take
+    return base, stop
+
+
+def _antecedent_start(text: str, seg_start: int, seg_end: int, rules: EventRules) -> int | None:
+    """Where the noun phrase ending at seg_end begins: its determiner, else its run of capitalized words."""
+    found = _noun_phrase_start(text, seg_start, seg_end, rules)
+    run = None
+    for m in rules.name_run.finditer(text, seg_start, seg_end):
+        run = m
+    if run is not None and run.end() >= seg_end - 1 and (found is None or run.start() > found):
+        # "will replace [Mac OS X Snow Leopard], which ...": the name the clause follows, with a determiner
+        # right before it ("[the iTunes Music Store]")
+        det = rules.determiner.match(text, found) if found is not None else None
+        if det is not None and not text[det.end():run.start()].strip():
+            return found
+        return run.start()
+    return found
+
+
+def _is_appositive(text: str, start: int, end: int, rules: EventRules) -> bool:
+    """text[start:end] is a noun phrase set off by commas: a comma, a determiner, no verb ("[, its launch customer]")."""
+    m = re.match(r"\s*,\s*", text[start:end])
+    return (m is not None and rules.determiner.match(text, start + m.end()) is not None
+            and not (rules.verb_word is not None and rules.verb_word.search(text, start, end)))
 
 
 def _set_off_after_that(text: str, points: list[int], left: int, right: int, start: int, end: int,
@@ -206,11 +433,15 @@ def _set_off_after_that(text: str, points: list[int], left: int, right: int, sta
 
 
 def _noun_phrase_start(text: str, seg_start: int, seg_end: int, rules: EventRules) -> int | None:
-    """Where the last noun phrase opened by a determiner begins in text[seg_start:seg_end], if any."""
-    found = None
-    for m in rules.determiner.finditer(text, seg_start, seg_end):
-        found = m.start()
-    return found
+    """Where the last noun phrase opened by a determiner begins in text[seg_start:seg_end], if any, with the
+    phrase it belongs to ("[an all-freight version of] the 777")."""
+    starts = [m.start() for m in rules.determiner.finditer(text, seg_start, seg_end)]
+    if not starts:
+        return None
+    found = len(starts) - 1
+    while found > 0 and rules.np_link is not None and rules.np_link.search(text, starts[found - 1], starts[found]):
+        found -= 1
+    return starts[found]
 
 
 def _is_quoted(text: str, sentence: tuple[int, int], start: int, end: int) -> bool:
@@ -225,23 +456,91 @@ def clause_after(text: str, sentence: tuple[int, int], pos: int, rules: EventRul
     return pos, min(points, default=sentence[1])
 
 
-def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rules: EventRules) -> str:
-    """The clause in the source's own words, without the date phrase, at most TITLE_WORDS words."""
+def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rules: EventRules,
+               subject: tuple[int, int] | None = None, others: tuple[Mention, ...] = (), name: str | None = None) -> str:
+    """The clause in the source's own words, without its date phrases, at most TITLE_WORDS words.
+
+    ``subject``: words of the sentence the clause takes as its subject (it opens with a verb); ``others``: other
+    date phrases of the clause, cut out too ("made an appearance [in March and June]"); ``name``: who a
+    pronoun opening the title stands for ("He" -> "Jobs"). A date phrase that is the clause's subject stays
+    ("Sunday was chosen as ...", "Monday's email announcement marked ...")."""
     left, right = clause
-    if mention is not None and left <= mention.start and mention.end <= right and mention.kind != "holiday":
-        before = rules.leading_prep.sub("", text[left:mention.start])
-        raw = before + " " + text[mention.end:right]
-    else:
-        raw = text[left:right]
+    cuts = [m for m in (mention, *others) if m is not None and left <= m.start and m.end <= right and m.kind != "holiday"]
+    if mention in cuts and not text[left:mention.start].strip() and _opens_like_subject(text, mention.end, right, rules):
+        cuts.remove(mention)
+    raw, pos = "", left
+    for m in sorted(cuts, key=lambda m: m.start):
+        if m.start < pos:
+            continue
+        piece = rules.leading_prep.sub("", text[pos:m.start])
+        if raw and (not piece.strip(" ,") or (rules.joiner_only is not None and rules.joiner_only.fullmatch(piece))):
+            piece = ""  # "in March [and] June": the words between two cut dates go with them
+        raw += piece + " "
+        pos = m.end
+    raw += text[pos:right]
     raw = rules.drop_opener.sub("", raw)
+    raw = _without_framing_word(raw, rules)
+    if subject is not None:
+        raw = text[subject[0]:subject[1]] + " " + _STRAY.sub("", raw)
     raw = re.sub(r"\s+([,;:.])", r"\1", " ".join(raw.split()))
     # "that, , Russia" once the date is out
     raw = rules.complementizer_punct.sub(r"\1 ", re.sub(r"([,;:])[,;:]+", r"\1", raw))
     raw = rules.honorific.sub("", raw)
+    if name:
+        raw = _with_name(raw, name, rules)
+    raw = _balance_brackets(raw)
     words = _DATELINE.sub("", _STRAY.sub("", raw)).split()
+    if len(words) > TITLE_WORDS and rules.attribution is not None and (said := rules.attribution.match(" ".join(words))):
+        # "Union officials said nearly 14,000 employees at four French sites had a two hour work stoppage …":
+        # what was said, when the title is too long for both
+        words = " ".join(words)[said.end():].split()
     title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
     title = _STRAY.sub("", _balance_quotes(title)).strip()
     return title[:1].upper() + title[1:]
+
+
+def _without_framing_word(raw: str, rules: EventRules) -> str:
+    """Without an opening adverb set off by a comma ("Separately, UniFirst reported ...", "However, ...")."""
+    m = re.match(r"\s*(\w+),\s+", raw)
+    if m and (m.group(1).lower() in rules.stopwords or m.group(1).lower().endswith(rules.adverb_suffix)):
+        return raw[m.end():]
+    return raw
+
+
+def _opens_like_subject(text: str, pos: int, end: int, rules: EventRules) -> bool:
+    """After a date phrase that opens a clause: a possessive or a verb, so the date is what the clause is about."""
+    rest = text[pos:end]
+    return rest.startswith(rules.possessives) or (rules.verb_start is not None and rules.verb_start.match(text, pos) is not None
+                                                  and rules.relative_start is not None
+                                                  and not rules.relative_start.match(text, pos))
+
+
+def _with_name(title: str, name: str, rules: EventRules) -> str:
+    """The title with an opening pronoun ("He", "It", "The company") replaced by the name it stands for."""
+    for pronoun in (rules.person_pronoun, rules.thing_pronoun, rules.company_noun):
+        m = pronoun.match(title) if pronoun is not None else None
+        if m is not None:
+            return name + title[m.end():]
+    return title
+
+
+def _balance_brackets(raw: str) -> str:
+    """Without empty brackets (a date cut out of "(2100 GMT)") or an unclosed one ("began (5 p.")."""
+    raw = re.sub(r"\s*(?:\(\s*\)|\[\s*\])", "", raw)
+    for opening, closing in ("()", "[]"):
+        depth, kept = 0, []
+        for ch in raw:
+            if ch == opening:
+                depth += 1
+            elif ch == closing:
+                if depth == 0:
+                    continue  # a closing bracket whose opening is outside the title
+                depth -= 1
+            kept.append(ch)
+        raw = "".join(kept)
+        while depth:  # cut from the last unclosed opening on
+            raw, depth = raw[:raw.rindex(opening)], depth - 1
+    return raw
 
 
 def _balance_quotes(title: str) -> str:
@@ -262,18 +561,21 @@ def _status(clause_text: str, mention: Mention, rules: EventRules) -> EventStatu
     return EventStatus.HAPPENED
 
 
-def _is_background(mention: Mention, when: TimeValue, article: Article) -> bool:
+def _is_background(mention: Mention, when: TimeValue, article: Article, sentence: tuple[int, int],
+                   within: frozenset[str] = frozenset()) -> bool:
     """Dates that frame rather than date a happening: "now", "today" in a quote, "this year"."""
     if when.value.startswith("XXXX-") and when.type != TimexType.SET:
         return False  # "Victory Day is celebrated on May 9": kept as recurring context
     if mention.kind == "deictic" or when.start is None:
         return True
-    if mention.quoted and mention.kind == "today":
+    if mention.kind == "today" and quoted(article.text, sentence, mention):
         return True
     if article.date is None or mention.anchor != "dct" or when.end is None:
         return False
     if when.precision == Precision.YEAR and when.value == f"{article.date.year:04d}":
-        return True  # "This year marks the 80th anniversary"
+        # "This year marks the 80th anniversary"; but "earlier this year, Apple opened a data center" happened in it
+        first = mention.text.split()[0].lower() if mention.text.split() else ""
+        return first not in within
     # "Their diplomacy this week comes at a pivotal moment": the current week or month, in the present
     # tense, frames the article rather than dates a happening
     current = when.start <= article.date < when.end
@@ -291,28 +593,33 @@ def _participial_main_clause(text: str, sentence: tuple[int, int], mention: Ment
 
 
 def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: EventRules) -> list[Event]:
-    """One event per (clause, date): title, quote (the sentence), status, places and matching terms."""
+    """One event per (clause, date): title, quote (the sentence), status, places and matching terms; plus the
+    article's main event (its headline and lead sentence), at the publication date when no phrase dates it."""
     text = article.text
     sentences = SentenceIndex(sentence_spans(text, article.body_start, rules.language))
     events: list[Event] = []
     seen: set[tuple[int, int, str]] = set()
     known = _names_inside_sentences(text, er)
+    people = _People(text[article.body_start:], er)
+    dating = _dating_mentions(article, mentions, sentences, er)
     # a recurring date in a sentence that also dates something is tied to that date, not context
-    dated_sentences = {sentences.at(m.start) for m in mentions if (m.event_when or m.timex).start is not None
-                       and not _is_background(m, m.event_when or m.timex, article)}
-    for mention in mentions:
+    dated_sentences = {sentences.at(m.start) for m in dating if (m.event_when or m.timex).start is not None}
+    for mention in dating:
         when = mention.event_when or mention.timex
-        if _is_background(mention, when, article):
-            continue
         sentence = sentences.at(mention.start)
         if when.start is None and sentence in dated_sentences:
             continue
         if mention.event_when is not None:
             clauses = [clause_after(text, sentence, _skip_word(text, mention.end), er)]
         else:
-            cuts = tuple(m.end for m in mentions if m is not mention and sentence[0] <= m.start < sentence[1]
-                         and (m.timex.start or m.event_when))
+            cuts = tuple(m.end for m in dating if m is not mention and sentence[0] <= m.start < sentence[1]
+                         and (m.timex.start or m.event_when) and not _joined(text, mention, m, er))
             clauses = [clause_around(text, sentence, mention.start, mention.end, er, cuts)]
+            if er.period_end is not None and (er.period_end.search(text, sentence[0], mention.start)
+                                              or _ends_at_next(text, mention, mentions, er)):
+                # "net income rose 21% for the third quarter ended Aug. 26": the end of the period reported on
+                # dates the report, the sentence's main clause
+                clauses = [_lead_clause(text, sentence, er)[0]]
             main = _participial_main_clause(text, sentence, mention, er)
             if main:
                 clauses.append(clause_around(text, sentence, main[0], main[0], er) if main[0] < main[1] else main)
@@ -326,8 +633,200 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
                 continue
             seen.add(key)
             events.append(_event(article, mention, when, sentence, clause, er, sentences.before(mention.start),
-                                 rules.tables.get("holiday"), known))
-    return events
+                                 rules.tables.get("holiday"), known, sentences, people, tuple(mentions)))
+    return _with_main_event(article, events, sentences, er, rules.tables.get("holiday"), known)
+
+
+def _joined(text: str, a: Mention, b: Mention, er: EventRules) -> bool:
+    """Two date phrases of one phrase ("in March [and] June"): one clause dates both."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    between = text[first.end:second.start]
+    return er.joiner_only is not None and bool(between.strip()) and er.joiner_only.fullmatch(between) is not None
+
+
+def _ends_at_next(text: str, mention: Mention, mentions: list[Mention], er: EventRules) -> Mention | None:
+    """The date that ends the period ``mention`` names, right after it ("the third quarter [ended Aug. 26]")."""
+    if er.period_end is None:
+        return None
+    for other in mentions:
+        if other.start > mention.end and other.start - mention.end <= PERIOD_END_GAP \
+                and er.period_end.search(text, mention.end, other.start):
+            return other
+    return None
+
+
+def _dating_mentions(article: Article, mentions: list[Mention], sentences: SentenceIndex, er: EventRules) -> list[Mention]:
+    """The mentions that date a happening: not background ("now", "this year"), not a comparison baseline, a
+    hope, a forecast or a name (events_en.toml [[not_event]])."""
+    text = article.text
+    candidates = [m for m in mentions
+                  if not _is_background(m, m.event_when or m.timex, article, sentences.at(m.start), er.within_period)]
+    kinds = {id(m): not_event_kinds(text, sentences.at(m.start), m, er) for m in candidates}
+    plain = [m for m in candidates if kinds[id(m)][0] is None]
+    # dates that pass even the checks that need another date: they date the sentence's own happening
+    strong = {sentences.at(m.start) for m in plain if (m.event_when or m.timex).start is not None and kinds[id(m)][1] is None}
+    kept = [m for m in plain if sentences.at(m.start) not in strong or kinds[id(m)][1] is None]
+    # "the third quarter ended Aug. 26" is one period: its end date gives no entry of its own
+    ends = {id(end) for m in kept if (end := _ends_at_next(text, m, kept, er)) is not None}
+    kept = [m for m in kept if id(m) not in ends]
+    return kept
+
+
+LEAD_SENTENCES = 3  # the headline's lead sentence is one of the article's first sentences
+LEAD_MIN_WORDS = 6  # shorter lines are datelines, bylines or captions
+RECENT_DAYS = 45  # a lead sentence's date this close before publication dates the article's main event
+NEXT_DAY_DAYS = 7  # a day named by the sentence after an undated lead, this close before publication, dates it
+
+
+def _with_main_event(article: Article, events: list[Event], sentences: SentenceIndex, er: EventRules,
+                     occasions: Table | None, known: frozenset[str]) -> list[Event]:
+    """Mark the article's main event: what its headline and lead sentence report.
+
+    A date of the lead sentence that falls shortly before publication ("today", "on Tuesday", "last
+    week") dates it; otherwise (no date phrase, or only an older one: "begun two years ago") it is a new
+    event at the publication date. Its title is the article's headline, when there is one."""
+    if article.date is None:
+        return events
+    lead = _lead_sentence(article, sentences, er)
+    if lead is None:
+        return events
+    headline = _headline_title(article.title)
+    wanted = set(content_terms(article.title or "", er))
+    recent = [i for i, e in enumerate(events) if lead[0] <= e.quote_start and e.quote_end <= lead[1]
+              and _recent(e.when, article.date)]
+    if recent:
+        best = max(recent, key=lambda i: (len(wanted.intersection(events[i].terms)), -i))
+        update: dict[str, object] = {"headline": True}
+        if headline:
+            update["title"] = headline
+        return [e.model_copy(update=update) if i == best else e for i, e in enumerate(events)]
+    return [*events, _publication_event(article, lead, er, headline, occasions, known, _next_day(article, events, sentences, lead))]
+
+
+def _next_day(article: Article, events: list[Event], sentences: SentenceIndex, lead: tuple[int, int]) -> Event | None:
+    """The one event of the sentence after an undated lead, when it is dated to a day of the week before
+    publication: the day the text makes clear ("Boeing have unveiled their new 787 Dreamliner. Sunday was chosen
+    as its date matches ..."; "... has made its maiden flight. The take-off, at 08:30 UTC, was normal")."""
+    index = sentences.spans.index(sentences.at(lead[1] - 1))
+    if index + 1 >= len(sentences.spans) or article.date is None:
+        return None
+    after = sentences.spans[index + 1]
+    there = [e for e in events if (e.quote_start, e.quote_end) == after]
+    if len({e.mention.start for e in there}) != 1:
+        return None
+    when = there[0].when
+    fine = when.precision is not None and PRECISION_RANK[when.precision] >= PRECISION_RANK[Precision.DAY]
+    near = when.start is not None and article.date - dt.timedelta(days=NEXT_DAY_DAYS) <= when.start <= article.date
+    return there[0] if fine and near else None
+
+
+def _lead_sentence(article: Article, sentences: SentenceIndex, er: EventRules) -> tuple[int, int] | None:
+    """The first sentence of the body (not a dateline, byline or caption), unless it shares no word with the
+    headline and one of the next few does ("The iPhone only made its appearance as a prototype." before the
+    sentence about Cisco's lawsuit)."""
+    text = article.text
+    first = list(itertools.islice((s for s in sentences.spans if len(text[s[0]:s[1]].split(None, LEAD_MIN_WORDS)) >= LEAD_MIN_WORDS
+                                   and any(c.islower() for c in text[s[0]:s[1]])), LEAD_SENTENCES))
+    if not first:
+        return None
+    wanted = set(content_terms(article.title or "", er))
+    first = [_joined_initialism(text, s, sentences) for s in first]
+    shared = [len(wanted.intersection(content_terms(text[s[0]:s[1]], er))) for s in first]
+    if shared[0] or not any(shared):
+        return first[0]
+    return first[shared.index(max(shared))]
+
+
+_INITIALISM_END = re.compile(r"(?:\b[A-Z]\.){2,}$")
+
+
+def _joined_initialism(text: str, sentence: tuple[int, int], sentences: SentenceIndex) -> tuple[int, int]:
+    """A sentence cut after an initialism before a parenthesis ("... EADS N.V. | (EADS) have defeated Boeing")
+    goes on in the next one."""
+    if not _INITIALISM_END.search(text, sentence[0], sentence[1]):
+        return sentence
+    index = sentences.spans.index(sentence)
+    if index + 1 < len(sentences.spans) and text[sentences.spans[index + 1][0]:][:1] == "(":
+        return sentence[0], sentences.spans[index + 1][1]
+    return sentence
+
+
+def _recent(when: TimeValue, published: dt.date) -> bool:
+    """A day, week, month or quarter that began by the publication date and ended at most RECENT_DAYS before it."""
+    return (when.start is not None and when.end is not None and when.precision is not None
+            and PRECISION_RANK[when.precision] >= PRECISION_RANK[Precision.QUARTER]
+            and when.start <= published and when.end > published - dt.timedelta(days=RECENT_DAYS))
+
+
+def _headline_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    words = _STRAY.sub("", " ".join(title.split())).split()
+    if not words:
+        return None
+    return " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
+
+
+def _publication_event(article: Article, lead: tuple[int, int], er: EventRules, headline: str | None,
+                       occasions: Table | None, known: frozenset[str], dated: Event | None = None) -> Event:
+    """The main event of an article whose lead sentence has no recent date: at the day ``dated`` gives, else at
+    the publication date, quoting the lead sentence. Then its date phrase is empty (at the start of the quote):
+    no words of the text date it."""
+    text = article.text
+    day = article.date
+    assert day is not None
+    when = TimeValue(value=day.isoformat(), type=TimexType.DATE, precision=Precision.DAY, start=day,
+                     end=day + dt.timedelta(days=1), edtf=day.isoformat())
+    mention = Mention(start=lead[0], end=lead[0], text="", timex=when, rule="", anchor="dct", tense="past")
+    basis = Confidence.INFERRED if article.date_source == DateSource.INFERRED else Confidence.PUBLICATION_DEFAULT
+    quote = lead
+    if dated is not None:  # the quote takes in the sentence whose phrase dates it
+        when, mention, basis = dated.when, dated.mention, dated.dated_by
+        quote = (lead[0], dated.quote_end)
+    clause, subject = _lead_clause(text, lead, er)
+    sentence_text = text[quote[0]:quote[1]]
+    return Event(
+        article_id=article.id,
+        when=when,
+        mention=mention,
+        title=headline or make_title(text, clause, None, er, subject),
+        quote=sentence_text,
+        quote_start=quote[0],
+        quote_end=quote[1],
+        status=EventStatus.REPORTED if er.reported.search(sentence_text) else EventStatus.HAPPENED,
+        places=_places(text, lead, er),
+        terms=sorted(set(content_terms(text[clause[0]:clause[1]] + " " + (article.title or ""), er))),
+        context=sorted(set(content_terms(sentence_text, er))),
+        names=_names(text, clause, lead[0], er),
+        actors=_actors(text, lead, er, occasions, known),
+        dated_by=basis,
+        headline=True,
+    )
+
+
+def _lead_clause(text: str, lead: tuple[int, int], er: EventRules) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """The main clause of a lead sentence and the subject it takes: the first clause that is not a framing
+    phrase ("In a ceremony attended by ...,", "During a media event,") and has a verb or a subject it takes
+    ("The Boeing 787, or Dreamliner, | is a mid-sized airliner")."""
+    starts = [lead[0]] + [p + 1 for p in _boundaries(text, *lead, er) if lead[0] < p < lead[1] - 1]
+    for pos in starts:
+        clause = clause_around(text, lead, pos, pos, er)
+        first = _WORD.search(text, clause[0], clause[1])
+        if first is None or er.leading_prep.fullmatch(first.group(0) + " ") or er.drop_opener.match(first.group(0) + " "):
+            continue
+        subject = subject_of(text, lead, clause, er)
+        if subject is not None or (er.verb_word is not None and er.verb_word.search(text, *clause)):
+            return clause, subject
+    return clause_around(text, lead, lead[0], lead[0], er), None
+
+
+def date_basis(mention: Mention, article: Article) -> Confidence:
+    """How the mention's date was found: stated, counted from the article's date or from another event."""
+    if mention.event_when is not None or mention.anchor == "previous":
+        return Confidence.EARLIER_DATE
+    if mention.anchor == "dct":
+        return Confidence.INFERRED if article.date_source == DateSource.INFERRED else Confidence.PUBLICATION
+    return Confidence.ABSOLUTE
 
 
 def _skip_word(text: str, pos: int) -> int:
@@ -338,7 +837,8 @@ def _skip_word(text: str, pos: int) -> int:
 
 def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[int, int],
            clause: tuple[int, int], er: EventRules, previous: tuple[int, int] | None, occasions: Table | None,
-           known: frozenset[str]) -> Event:
+           known: frozenset[str], sentences: SentenceIndex, people: _People | None = None,
+           mentions: tuple[Mention, ...] = ()) -> Event:
     text = article.text
     clause_text = text[clause[0]:clause[1]]
     sentence_text = text[sentence[0]:sentence[1]]
@@ -347,11 +847,16 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
     if not (clause[0] <= mention.start and mention.end <= clause[1]) or mention.kind == "holiday":
         date_free = clause_text
     around = text[previous[0]:sentence[1]] if previous else sentence_text
+    subject = subject_of(text, sentence, clause, er)
+    opening = subject[0] if subject is not None else clause[0]
+    others = tuple(m for m in mentions if m is not mention and clause[0] <= m.start and m.end <= clause[1]
+                   and (m.event_when or m.timex).start is not None)  # dates, not durations ("six months")
     return Event(
         article_id=article.id,
         when=when,
         mention=mention,
-        title=make_title(text, clause, mention, er),
+        title=make_title(text, clause, mention, er, subject, others,
+                         _pronoun_name(text, sentences, sentence, _title_start(text, opening, clause, er), er, people)),
         quote=sentence_text,
         quote_start=sentence[0],
         quote_end=sentence[1],
@@ -361,7 +866,93 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
         context=sorted(set(content_terms(around, er))),
         names=_names(text, clause, sentence[0], er),
         actors=_actors(text, sentence, er, occasions, known),
+        dated_by=date_basis(mention, article),
     )
+
+
+def _pronoun_name(text: str, sentences: SentenceIndex, sentence: tuple[int, int], pos: int, er: EventRules,
+                  people: _People | None) -> str | None:
+    """Who or what a pronoun at ``pos`` stands for (see person_pronouns in events.toml); None when the clause
+    opens with no pronoun or nothing fits."""
+    if er.person_pronoun is None or er.thing_pronoun is None or er.company_noun is None:
+        return None
+    index = sentences.spans.index(sentence) if sentence in sentences.spans else 0
+    window = sentences.spans[max(0, index - PRONOUN_SENTENCES)][0]
+    if er.person_pronoun.match(text, pos):
+        surnames = people.names() if people is not None else frozenset()
+        names = [w[-1] for w in _runs(text, window, pos, er) if w[-1] in surnames]
+        return names[-1] if names else None
+    if er.company_noun.match(text, pos):
+        surnames = people.names() if people is not None else frozenset()
+        names = [" ".join(w) for w in _runs(text, window, pos, er) if w[-1] not in surnames]
+        return names[-1] if names else None
+    if er.thing_pronoun.match(text, pos) and not (er.expletive and er.expletive.match(text, pos)) and index > 0:
+        before = sentences.spans[index - 1]
+        subject = _sentence_subject(text, before, er)
+        return text[subject[0]:subject[1]] if subject is not None else None
+    return None
+
+
+def _runs(text: str, start: int, end: int, er: EventRules) -> list[list[str]]:
+    """Capitalized names in text[start:end], as word lists, without places, titles or common words."""
+    aliases = er.gazetteer.by_alias
+    found = []
+    for m in er.name_run.finditer(text, start, end):
+        for words in _name_parts(er.honorific.sub("", m.group(0)), er):
+            while words and words[0].lower() in er.stopwords:
+                words = words[1:]
+            if words and " ".join(words) not in aliases and " ".join(words) not in er.not_actors:
+                found.append(words)
+    return found
+
+
+def _sentence_subject(text: str, sentence: tuple[int, int], er: EventRules) -> tuple[int, int] | None:
+    """A sentence's subject when it is a name or a named thing: its words before its first verb or comma ("The
+    Boeing 787", "iPhone 4"), at most a few words, holding a capitalized word."""
+    verb = er.verb_word.search(text, *sentence) if er.verb_word is not None else None
+    comma = _BOUNDARY_PUNCT.search(text, *sentence)
+    stop = min([m.start() for m in (verb, comma) if m is not None], default=sentence[0])
+    words = text[sentence[0]:stop].split()
+    if not 1 <= len(words) <= PRONOUN_SUBJECT_WORDS or not any(w[:1].isupper() for w in words[1:] + words[:1]):
+        return None
+    if er.person_pronoun.match(text, sentence[0]) or er.thing_pronoun.match(text, sentence[0]):
+        return None
+    return sentence[0], sentence[0] + len(text[sentence[0]:stop].rstrip())
+
+
+class _People:
+    """The people an article names (people_in), found the first time a title needs them (most never do)."""
+
+    def __init__(self, text: str, er: EventRules) -> None:
+        self._text, self._er = text, er
+        self._names: frozenset[str] | None = None
+
+    def names(self) -> frozenset[str]:
+        if self._names is None:
+            self._names = people_in(self._text, self._er)
+        return self._names
+
+
+def people_in(text: str, er: EventRules) -> frozenset[str]:
+    """Surnames of the people an article names: the last word of a two- or three-word name that the article
+    writes alone more often than the name's first word ("Steve Jobs ... Jobs said"; not "Apple Computer")."""
+    alone: dict[str, int] = {}
+    full: list[list[str]] = []
+    for m in er.name_run.finditer(text):
+        for words in _name_parts(er.honorific.sub("", m.group(0)), er):
+            if len(words) == 1:
+                alone[words[0]] = alone.get(words[0], 0) + 1
+            else:
+                full.append(words)
+    return frozenset(w[-1] for w in full if 2 <= len(w) <= 3 and alone.get(w[-1], 0) > alone.get(w[0], 0))
+
+
+def _title_start(text: str, opening: int, clause: tuple[int, int], er: EventRules) -> int:
+    """Where a title's words begin: past punctuation and a dropped opener ("which", "and")."""
+    m = _SEGMENT_LEAD.match(text, opening, clause[1])
+    pos = m.end() if m else opening
+    dropped = er.drop_opener.match(text[pos:clause[1]])
+    return pos + (dropped.end() if dropped else 0)
 
 
 def _actors(text: str, sentence: tuple[int, int], er: EventRules, occasions: Table | None = None,

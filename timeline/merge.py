@@ -29,7 +29,7 @@ from itertools import chain
 from typing import NamedTuple
 
 from timeline.models import (
-    CONFIDENCE_RANK, PRECISION_RANK, Article, Confidence, Conflict, DateClaim, DateSource, Entry, Event, EventStatus,
+    CONFIDENCE_RANK, PRECISION_RANK, Article, Confidence, Conflict, DateClaim, Entry, Event, EventStatus,
     Precision, Source, TimeValue,
 )
 from timeline.signature import Signature, SignatureWords, clash, load_signature_words, not_organizations, signature
@@ -380,29 +380,13 @@ def _spread(days: list[int | None]) -> int:
     return max(known) - min(known) if known else 0
 
 
-def date_confidence(event: Event, article: Article) -> Confidence:
-    """How the event's date was found: from its date phrase's anchor (``Mention.anchor``: the phrase is
-    absolute, relative to the publication date or to the last date told) and how the article's own date
-    is known. A phrase with no text is the publication date by default (an article's lead event)."""
-    mention = event.mention
-    if mention.anchor == "absolute" and mention.text and mention.event_when is None:
-        return Confidence.ABSOLUTE
-    if mention.anchor == "previous" or mention.event_when is not None:
-        return Confidence.EARLIER_DATE
-    if article.date_source == DateSource.INFERRED:
-        return Confidence.INFERRED
-    if not mention.text:
-        return Confidence.PUBLICATION_DEFAULT
-    return Confidence.PUBLICATION if mention.anchor == "dct" else Confidence.ABSOLUTE
-
-
 def _source(event: Event, article: Article) -> Source:
     # plain validation: faster than model_construct with pydantic-core, and it checks the types
     return Source(
         article_id=article.id, path=article.path, article_title=article.title, url=article.url,
         when=event.when, date_text=event.mention.text, date_start=event.mention.start, date_end=event.mention.end,
         quote=event.quote, quote_start=event.quote_start, quote_end=event.quote_end,
-        confidence=date_confidence(event, article),
+        confidence=event.dated_by,
     )
 
 

@@ -163,6 +163,19 @@ class EventStatus(StrEnum):
     RECURRING = "recurring"
 
 
+class Confidence(StrEnum):
+    """How a date was found, from the surest to the least sure (the order of CONFIDENCE_RANK)."""
+
+    ABSOLUTE = "absolute"                 # the text states it in full: "May 8, 2025", "in 1991"
+    PUBLICATION = "publication"           # relative to the article's publication date: "on Thursday", "today"
+    EARLIER_DATE = "earlier-date"         # relative to a date or event told before: "a day later", "a day after the talks"
+    PUBLICATION_DEFAULT = "publication-default"  # no date phrase: the publication date, by default (a lead event)
+    INFERRED = "inferred"                 # relative to an article date inferred from the other articles
+
+
+CONFIDENCE_RANK: dict[Confidence, int] = {c: i for i, c in enumerate(Confidence)}
+
+
 class Event(_Model):
     """A dated happening extracted from one article."""
 
@@ -179,6 +192,14 @@ class Event(_Model):
     context: list[str] = Field(default_factory=list, description="content words and names of the sentence and the one before it")
     names: list[str] = Field(default_factory=list, description="name tokens of the clause used for matching (Xi, Putin, Red Square)")
     actors: list[str] = Field(default_factory=list, description="people and organizations named in the sentence, as written")
+    dated_by: Confidence = Field(
+        default=Confidence.ABSOLUTE,
+        description="how the date was found: 'absolute' (the phrase states it), 'publication' (counted from the "
+                    "article's date: 'today', 'on Tuesday'), 'earlier-date' (from a date or event told before: 'a day "
+                    "later'), 'publication-default' (no date phrase: the article's main event at its publication date), "
+                    "'inferred' (relative to, or defaulted to, an article date inferred from the batch)",
+    )
+    headline: bool = Field(default=False, description="the article's main event: what its headline and lead sentence report")
 
 
 class SourceCopy(_Model):
@@ -194,17 +215,6 @@ class SourceCopy(_Model):
     quote_end: int
 
 
-class Confidence(StrEnum):
-    """How a date was found, from the surest to the least sure (the order of CONFIDENCE_RANK)."""
-
-    ABSOLUTE = "absolute"                 # the text states it in full: "May 8, 2025", "in 1991"
-    PUBLICATION = "publication"           # relative to the article's publication date: "on Thursday", "today"
-    EARLIER_DATE = "earlier-date"         # relative to a date or event told before: "a day later", "a day after the talks"
-    PUBLICATION_DEFAULT = "publication-default"  # no date phrase: the publication date, by default (a lead event)
-    INFERRED = "inferred"                 # relative to an article date inferred from the other articles
-
-
-CONFIDENCE_RANK: dict[Confidence, int] = {c: i for i, c in enumerate(Confidence)}
 
 
 class Source(_Model):

@@ -53,7 +53,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from timeline.models import Article, DateSource, Event, Precision, TimeValue
+from timeline.models import Article, DateSource, Precision, TimeValue
 
 UNKNOWN = "XXXX-XX-XX"
 
