@@ -35,6 +35,7 @@ def test_build_writes_all_outputs_and_a_summary(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "timeline.html", "timeline.ics", "timeline.json", "timeline.schema.json", "timelinejs.json"]
+    assert (tmp_path.parent / ".timeline" / "cache.sqlite").is_file()  # the analysis cache, beside the output folder
     assert "5 input(s) read; 5 used (2 dated by inference); 0 duplicate; 0 skipped; 0 undated." in result.stdout
 
 

@@ -178,15 +178,33 @@ def main() -> None:
 @click.option("--feed-url", default=None, metavar="URL",
               help="Where you publish timeline.ics (https://...): written into the calendar so that subscribers "
                    "know where to fetch it again, and how often (every 12 hours).")
+@click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD",
+              help="Keep only entries that reach this day or later.")
+@click.option("--to", "date_to", default=None, metavar="YYYY-MM-DD",
+              help="Keep only entries that begin on this day or earlier.")
 @click.option("--fetch", "fetch_pages", is_flag=True,
               help="Download the page each feed item links to and use its main text (instead of the feed's "
                    "summary); a page that cannot be fetched is named on stderr and the summary is used.")
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any input was skipped, duplicated or left undated.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the per-article steps (default: this machine's cores; 1: no workers). "
+                   "The outputs are the same whatever the number.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: worker processes on this machine; dask: tasks on a dask.distributed cluster "
+                   "(pip install 'timeline[dask]'), a local one of --jobs workers unless --scheduler is given.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="With --engine dask: the address of a running Dask scheduler.")
+@click.option("--cache", "cache_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The analysis cache (SQLite) that lets a re-run analyse only new or changed articles "
+                   "(default: .timeline/cache.sqlite beside the output folder).")
+@click.option("--no-cache", is_flag=True, help="Analyse every article again and keep no cache.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings; only errors and the summary line.")
 @click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
 @handle_errors
 def build(paths: tuple[str, ...], out_dir: Path, formats: str, dates: tuple[str, ...], templates_dir: Path | None,
           title: str | None, min_sources: int, top: int | None, about: str | None, coarse: str, feed_url: str | None,
-          fetch_pages: bool, strict: bool, debug: bool) -> None:
+          date_from: str | None, date_to: str | None, fetch_pages: bool, strict: bool, jobs: int | None, engine: str,
+          scheduler: str | None, cache_path: Path | None, no_cache: bool, quiet: bool, debug: bool) -> None:
     """Build the timeline from article files or folders (default: seeds/) into dist/.
 
     PATHS are articles (.txt, .md, saved web pages .html/.htm), RSS/Atom feeds, record files
@@ -221,20 +239,26 @@ def build(paths: tuple[str, ...], out_dir: Path, formats: str, dates: tuple[str,
     user_dates = _parse_user_dates(dates)
     if feed_url is not None and not feed_url.startswith(("https://", "http://")):
         raise UserError(f"--feed-url {feed_url!r}: give the full address, starting with https://")
-    if str(out_dir) == "-":
-        _build_to_stdout(inputs, chosen, user_dates, templates_dir, title, min_sources, top, about, coarse, feed_url,
-                         fetch_pages)
-        return
-    if out_dir.exists() and not out_dir.is_dir():
+    period = _parse_period(date_from, date_to)
+    if no_cache and cache_path is not None:
+        raise UserError("--cache and --no-cache contradict each other: give one")
+    to_stdout = str(out_dir) == "-"
+    if not to_stdout and out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir}: the output folder is a file; give a folder with -o")
-    _require_some_input(inputs)
-    with _cycle_collector_paused():
-        timeline, written = run_build(inputs, out_dir, chosen, user_dates, templates_dir, title=title,
-                                      min_sources=min_sources, top=top, about=about, coarse=coarse, feed_url=feed_url,
-                                      source_date_epoch=_source_date_epoch(), fetch_pages=fetch_pages)
-    for m in timeline.manifest:
-        if message := _manifest_message(m):
-            click.echo(f"warning: {message}", err=True)
+    if not no_cache and cache_path is None and not to_stdout:
+        cache_path = _default_cache(out_dir)
+    with _execution(jobs, engine, scheduler, None if no_cache else cache_path, quiet) as execution:
+        if to_stdout:
+            _build_to_stdout(inputs, chosen, user_dates, templates_dir, title, min_sources, top, about, coarse,
+                             feed_url, fetch_pages, period, execution, quiet)
+            return
+        _require_some_input(inputs)
+        with _cycle_collector_paused():
+            timeline, written = run_build(inputs, out_dir, chosen, user_dates, templates_dir, title=title,
+                                          min_sources=min_sources, top=top, about=about, coarse=coarse, feed_url=feed_url,
+                                          source_date_epoch=_source_date_epoch(), fetch_pages=fetch_pages,
+                                          execution=execution, period=period)
+    _warn(timeline, quiet)
     click.echo(summary_line(timeline, written))
     if strict and any(m.status != ArticleStatus.USED for m in timeline.manifest):
         sys.exit(EXIT_SKIPPED)
@@ -254,9 +278,64 @@ def _require_some_input(paths: list[Path | str]) -> None:
         raise UserError(f"{shown}: no such file or folder; nothing was built (give article files or folders)")
 
 
+def _parse_period(date_from: str | None, date_to: str | None) -> tuple[dt.date | None, dt.date | None]:
+    days = []
+    for option, value in (("--from", date_from), ("--to", date_to)):
+        try:
+            days.append(dt.date.fromisoformat(value) if value else None)
+        except ValueError:
+            raise UserError(f"{option} {value!r}: write the day as YYYY-MM-DD") from None
+    if days[0] and days[1] and days[0] > days[1]:
+        raise UserError(f"--from {date_from} is after --to {date_to}: nothing could be kept")
+    return days[0], days[1]
+
+
+def _default_cache(out_dir: Path) -> Path | None:
+    """The cache beside the output folder, or none where that folder cannot be made (a build never fails
+    for want of its cache: the output folder's own problems are reported as such)."""
+    from timeline.cache import default_path
+
+    path = default_path(out_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path
+
+
+def _warn(timeline: Timeline, quiet: bool) -> None:
+    if quiet:
+        return
+    for m in timeline.manifest:
+        if message := _manifest_message(m):
+            click.echo(f"warning: {message}", err=True)
+
+
+@contextmanager
+def _execution(jobs: int | None, engine: str, scheduler: str | None,
+               cache_path: Path | None, quiet: bool) -> Iterator[Any]:
+    """Where the per-article steps run, and a progress bar on stderr when it is a terminal."""
+    from timeline.engine import default_jobs
+    from timeline.pipeline import Execution
+    from timeline.progress import Progress
+
+    if scheduler and engine != "dask":
+        raise UserError("--scheduler needs --engine dask")
+    stream = sys.stderr
+    progress = Progress(stream) if not quiet and stream.isatty() else None
+    try:
+        yield Execution(jobs=jobs or default_jobs(), engine=engine, scheduler=scheduler, cache=cache_path,
+                        progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+
+
 def _build_to_stdout(paths: list[Path | str], formats: list[str], user_dates: dict[str, dt.date],
                      templates_dir: Path | None, title: str | None, min_sources: int, top: int | None,
-                     about: str | None, coarse: str, feed_url: str | None, fetch_pages: bool = False) -> None:
+                     about: str | None, coarse: str, feed_url: str | None, fetch_pages: bool = False,
+                     period: tuple[dt.date | None, dt.date | None] = (None, None), execution: Any = None,
+                     quiet: bool = False) -> None:
     """-o -: one format, written to standard output (messages still go to stderr)."""
     from timeline.export import FILES
     from timeline.pipeline import render
@@ -267,12 +346,75 @@ def _build_to_stdout(paths: list[Path | str], formats: list[str], user_dates: di
     with _cycle_collector_paused():
         timeline, rendered = render(list(paths), formats, user_dates, templates_dir, title=title, min_sources=min_sources,
                                     top=top, about=about, coarse=coarse, feed_url=feed_url,
-                                    source_date_epoch=_source_date_epoch(), fetch_pages=fetch_pages)
-    for m in timeline.manifest:
-        if message := _manifest_message(m):
-            click.echo(f"warning: {message}", err=True)
+                                    source_date_epoch=_source_date_epoch(), fetch_pages=fetch_pages,
+                                    execution=execution, period=period)
+    _warn(timeline, quiet)
     sys.stdout.buffer.write(rendered[FILES[formats[0]][0]])
     sys.stdout.flush()
+
+
+def _snapshot(paths: tuple[Path, ...]) -> dict[str, tuple[int, int]]:
+    """(size, mtime) of every file under the watched paths: what a rebuild would read."""
+    from timeline.ingest import collect_paths, load_tables
+
+    files, _ = collect_paths(list(paths), load_tables())
+    seen: dict[str, tuple[int, int]] = {}
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        seen[str(f)] = (st.st_size, st.st_mtime_ns)
+    return seen
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"),
+              show_default=True, help="Folder to write the outputs into (created if missing).")
+@click.option("--interval", type=click.FloatRange(min=0.05), default=2.0, show_default=True,
+              help="Seconds between two looks at the folders.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the per-article steps (default: this machine's cores).")
+@click.option("--cache", "cache_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The analysis cache (default: .timeline/cache.sqlite beside the output folder).")
+@click.option("--max-builds", type=click.IntRange(min=1), default=None,
+              help="Stop after this many builds (default: watch until interrupted with Ctrl-C).")
+@click.option("-q", "--quiet", is_flag=True, help="Only the summary line of each build.")
+@click.option("--debug", is_flag=True, help="Show a full traceback when something goes wrong.")
+@handle_errors
+def watch(paths: tuple[Path, ...], out_dir: Path, interval: float, jobs: int | None, cache_path: Path | None,
+          max_builds: int | None, quiet: bool, debug: bool) -> None:
+    """Build the timeline from PATHS, then build it again whenever files there are added, changed or removed.
+
+    The folders are looked at every --interval seconds (polling: it works on every file system,
+    network shares included); a change is built once the files have stopped changing for one
+    interval. Thanks to the analysis cache, a rebuild analyses only the new or changed articles.
+    Stop with Ctrl-C.
+    """
+    import time
+
+    from timeline.pipeline import build as run_build
+
+    _require_some_input(paths)
+    cache_path = cache_path or _default_cache(out_dir)
+    builds, built, last = 0, None, None
+    try:
+        while True:
+            seen = _snapshot(paths)
+            if seen != built and seen == last:  # changed since the last build, and settled for one interval
+                with _execution(jobs, "local", None, cache_path, quiet) as execution, _cycle_collector_paused():
+                    timeline, written = run_build(list(paths), out_dir, execution=execution,
+                                                  source_date_epoch=_source_date_epoch())
+                _warn(timeline, quiet)
+                click.echo(summary_line(timeline, written))
+                built, builds = seen, builds + 1
+                if max_builds is not None and builds >= max_builds:
+                    return
+            last = seen
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo(f"stopped after {builds} build(s)", err=True)
 
 
 @main.command()

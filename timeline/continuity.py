@@ -11,16 +11,56 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from timeline.models import Entry, Timeline
+from timeline.models import Entry, EventStatus
 
 
-def load_previous(out_dir: Path) -> Timeline | None:
+class _Lean(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class _PreviousWhen(_Lean):
+    value: str
+
+
+class _PreviousSource(_Lean):
+    article_id: str
+    quote_start: int
+
+
+class _PreviousConflict(_Lean):
+    note: str
+
+
+class _PreviousEntry(_Lean):
+    uid: str
+    sequence: int = 0
+    when: _PreviousWhen
+    title: str
+    status: EventStatus
+    sources: list[_PreviousSource]
+    conflict: _PreviousConflict | None = None
+
+
+class _PreviousManifest(_Lean):
+    article_id: str | None = None
+    sha256: str | None = None
+
+
+class PreviousTimeline(_Lean):
+    """What continuity needs of the last build's timeline.json (the rest is not even parsed: at archive
+    size the whole previous Timeline would take as much memory as the new one)."""
+
+    entries: list[_PreviousEntry]
+    manifest: list[_PreviousManifest]
+
+
+def load_previous(out_dir: Path) -> PreviousTimeline | None:
     """The timeline of the last build in ``out_dir``, or None if there is none (or it is unreadable)."""
     path = Path(out_dir) / "timeline.json"
     try:
-        return Timeline.model_validate_json(path.read_bytes())
+        return PreviousTimeline.model_validate_json(path.read_bytes())
     except (OSError, ValidationError, ValueError, json.JSONDecodeError):
         return None
 
@@ -34,7 +74,7 @@ def _content(entry: Entry) -> tuple:
             entry.conflict.note if entry.conflict else None)
 
 
-def carry_over(entries: list[Entry], previous: Timeline | None, sha: dict[str, str], previous_sha: dict[str, str]) -> list[Entry]:
+def carry_over(entries: list[Entry], previous: PreviousTimeline | None, sha: dict[str, str], previous_sha: dict[str, str]) -> list[Entry]:
     """Reuse previous UIDs for entries that continue a previous one (most shared sources wins, each
     previous entry used once); raise SEQUENCE when the content changed."""
     if previous is None:

@@ -668,6 +668,7 @@ def merge_events(events: list[Event], articles: dict[str, Article], words: Signa
     _link_contained(placeable, days, dated, feats, w2, uf, judge)
     _link_back_references(placeable, keys, feats, w2, uf, judge)
     _link_history(placeable, feats, w2, uf, judge, max((a.date for a in articles.values() if a.date), default=None))
+    del feats, vocab, w2  # the word sets weigh more than the entries: free them before the entries are made
     entries = [_entry([placeable[i] for i in g], [keys[i] for i in g], articles, idf) for g in uf.groups(len(placeable))]
     recurring: dict[str, list[Event]] = defaultdict(list)
     for e in events:

@@ -138,7 +138,13 @@ def find_copies(items: Iterable[tuple[str, str, dt.date | None]]) -> dict[str, C
     Articles absent from the result are independent (or are the source of a group). The result
     depends only on the items, not on their order.
     """
-    rows = [(aid, sketch(text), date, len(text)) for aid, text, date in items]
+    return copies_among([(aid, sketch(text), date, len(text)) for aid, text, date in items])
+
+
+def copies_among(rows: list[tuple[str, Sketch, dt.date | None, int]]) -> dict[str, Copy]:
+    """``find_copies`` on (article id, sketch of the body, date, body length) rows made beforehand (a
+    streaming build sketches each article as it reads it, then lets the text go)."""
+    rows = list(rows)
     # the order in which a group's members compete to be its source: earliest date (undated
     # last), then the longest text (the most complete version), then the id
     rows.sort(key=lambda r: (r[2] is None, r[2] or dt.date.min, -r[3], r[0]))

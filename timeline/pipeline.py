@@ -8,21 +8,30 @@ code) calls these functions rather than the steps themselves.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from typing import Any
-
+from timeline.cache import AnalysisCache, article_key, fingerprint
+from timeline.compact import AnalysisRecord, Unpacker, dumps, loads, pack, unpack_sketch
 from timeline.dating import infer_date
+from timeline.engine import Engine, InProcess, chunked, start_engine
 from timeline.errors import UserError
 from timeline.events import extract_events
 from timeline import briefing
-from timeline.ingest import folder_extensions, ingest, ingest_records
+from timeline.ingest import folder_extensions, ingest_records, iter_ingest
+from timeline.ingest.batch import manifest_order
 from timeline.merge import merge_events
 from timeline.models import Analysis, Article, ArticleStatus, DateSource, Entry, ManifestEntry, Timeline
-from timeline.neardup import Copy, attach_copies, find_copies, fold_copies
+from timeline.neardup import Copy, Sketch, attach_copies, copies_among, fold_copies, sketch
+from timeline.progress import Progress
 from timeline.resources import Resources, load_resources
 from timeline.temporal import find_mentions
+
+if TYPE_CHECKING:
+    from timeline.continuity import PreviousTimeline
 
 
 def analyze_article(article: Article, resources: Resources) -> Analysis:
@@ -56,29 +65,63 @@ def merge_analyses(analyses: Sequence[Analysis], resources: Resources | None = N
 
 
 Input = Path | str | Mapping[str, Any]
+SMALL_BATCH = 32  # articles to analyse per worker below which a build stays in one process
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Where and how the per-article steps run; none of it changes the outputs.
+
+    ``jobs``: worker processes (1: this process); ``engine``: "local" or "dask" (``scheduler``: a
+    dask.distributed address, else a local cluster of ``jobs`` workers); ``cache``: the SQLite
+    analysis cache file (None: no cache); ``progress``: told of each article done."""
+
+    jobs: int = 1
+    engine: str = "local"
+    scheduler: str | None = None
+    cache: Path | None = None
+    progress: Progress | None = None
+    chunk: int = 0  # articles per task (0: chosen by the engine)
 
 
 def build_timeline(inputs: Sequence[Input], user_dates: Mapping[str, dt.date] | None = None, lang: str = "en",
                    title: str | None = None, resources: Resources | None = None, *,
-                   fetch_pages: bool = False) -> Timeline:
+                   fetch_pages: bool = False, execution: Execution | None = None) -> Timeline:
     """Read the inputs and build the whole timeline (no files written); the Python API.
 
     ``inputs``: files and folders (paths), http(s) URLs of feeds or pages (strings), and in-memory
     records (dicts with ``text`` or ``html``, and optionally ``date``, ``title``, ``url``,
     ``source``, ``id``). Returns the pydantic ``Timeline``; ``Timeline.entries`` in time order.
+
+    Articles are read, analysed and dropped one at a time: what is kept of each is its metadata, the
+    sketch that finds near-duplicates and a compact record of its events (``compact``), so memory
+    grows with the events, not the text. ``execution`` says where the per-article steps run.
     """
-    resources = resources or load_resources(lang)
-    files = [p for p in inputs if not isinstance(p, Mapping)]
-    records = [p for p in inputs if isinstance(p, Mapping)]
-    articles, manifest = ingest(files, user_dates or {}, fetch_pages=fetch_pages) if files or not records else ([], [])
-    if records:
-        more, more_manifest = ingest_records(records)
-        articles, manifest = [*articles, *more], [*manifest, *more_manifest]
+    execution = execution or Execution()
+    cached = execution.cache is not None and resources is None  # own resources: their fingerprint is unknown
+    store = AnalysisCache(execution.cache, fingerprint(lang)) if cached and execution.cache else None
+    given = resources
+
+    def load() -> Resources:  # only when an article must be analysed: a re-run that finds all in the cache never does
+        nonlocal given
+        given = given or load_resources(lang)
+        return given
+
+    try:
+        manifest, analyses, sketches = _analyze_inputs(inputs, user_dates or {}, load, execution, store, fetch_pages)
+        if store is not None:
+            store.flush()
+            store.prune()
+    finally:
+        if store is not None:
+            store.close()
     # a batch step on the texts: near-duplicates (syndicated copies, light rewrites) of one story
-    copies = find_copies((a.id, a.text[a.body_start:], a.date) for a in articles)
-    analyses = analyze_batch(articles, resources)
+    copies = copies_among(sketches)
+    del sketches
+    analyses.sort(key=lambda a: a.article.id)
     analyses, folded = fold_copies(analyses, copies)
-    entries = attach_copies(merge_analyses(analyses, resources), folded)
+    resources = load()
+    entries = _share_fields_sets(attach_copies(merge_analyses(analyses, resources), folded))
     by_id = {a.article.id: a.article for a in analyses}
     return Timeline(
         title=title or briefing.batch_title(analyses, resources.merge, resources.rules.language, resources.events),
@@ -86,6 +129,116 @@ def build_timeline(inputs: Sequence[Input], user_dates: Mapping[str, dt.date] | 
         entries=entries,
         manifest=[_update_manifest(m, by_id, copies) for m in manifest],
     )
+
+
+def _share_fields_sets(entries: list[Entry]) -> list[Entry]:
+    """Entries and sources made with the same fields share one ``model_fields_set`` (pydantic gives each
+    instance its own set: 700 bytes, half of what a Source takes). Read-only models: no set is ever
+    changed in place (``model_copy`` makes a new one)."""
+    shared: dict[frozenset[str], set[str]] = {}
+    for entry in entries:
+        for model in (entry, *entry.sources):
+            fields = model.__pydantic_fields_set__
+            object.__setattr__(model, "__pydantic_fields_set__", shared.setdefault(frozenset(fields), fields))
+    return entries
+
+
+def _analyze_inputs(inputs: Sequence[Input], user_dates: Mapping[str, dt.date], load: Callable[[], Resources],
+                    execution: Execution, store: AnalysisCache | None, fetch_pages: bool,
+                    ) -> tuple[list[ManifestEntry], list[AnalysisRecord], list[tuple[str, Sketch, dt.date | None, int]]]:
+    """Every input read once, in order; dated articles analysed by the engine (or found in the cache),
+    then undated ones dated from them. Returns the manifest (files in path order, then in-memory
+    records), one record per used article, and each used article's near-duplicate sketch."""
+    files = [p for p in inputs if not isinstance(p, Mapping)]
+    given_records = [p for p in inputs if isinstance(p, Mapping)]
+    manifest: list[ManifestEntry] = []
+    more_manifest: list[ManifestEntry] = []
+    pairs: Iterable[tuple[ManifestEntry, Article | None]] = ()
+    count = 0
+    if files or not given_records:
+        walked, pairs, count = iter_ingest(files, user_dates, fetch_pages=fetch_pages)
+        manifest.extend(walked)
+    more: list[Article] = []
+    if given_records:
+        more, more_manifest = ingest_records(given_records)
+        count += len(more)
+    unpacker = Unpacker()
+    done: list[tuple[int, AnalysisRecord]] = []  # (position in reading order, record)
+    undated: list[tuple[int, Article]] = []
+    sketches: list[tuple[str, Sketch, dt.date | None, int]] = []
+    position: dict[str, int] = {}
+    progress = execution.progress
+    if progress is not None and progress.total is None:
+        progress.total = count
+    fp = store.fp if store is not None else ""
+
+    def key(article: Article) -> str:
+        return article_key(fp, article.text, article.body_start, article.date.isoformat() if article.date else "")
+
+    def took(article: Article, packed: dict[str, Any]) -> None:
+        """One dated article's analysis and sketch (computed by the engine, or found in the cache)."""
+        done.append((position[article.id], unpacker.unpack(article, packed)))
+        sketches.append((article.id, unpack_sketch(packed["sketch"]), article.date, len(article.text) - article.body_start))
+
+    def used() -> Iterator[Article]:
+        for entry, article in pairs:
+            manifest.append(entry)
+            if article is not None:
+                yield article
+        yield from more
+
+    def to_analyse() -> Iterator[Article]:
+        for article in used():
+            position[article.id] = len(position)
+            if article.date is None:
+                body = article.text[article.body_start:]
+                sketches.append((article.id, sketch(body), article.date, len(body)))
+                undated.append((position[article.id], article))
+                continue
+            data = store.get(key(article)) if store is not None else None
+            if data is not None:
+                took(article, loads(data))
+                if progress:
+                    progress.advance()
+                continue
+            yield article
+
+    pending = to_analyse()
+    # a few articles to analyse (a small batch, or a re-run that finds most in the cache): starting
+    # worker processes would cost more than it saves
+    head = list(islice(pending, SMALL_BATCH * execution.jobs if execution.engine == "local" and execution.jobs > 1 else 1))
+    few = execution.engine == "local" and len(head) < SMALL_BATCH * execution.jobs
+    if not head:
+        engine: Engine = InProcess(None)  # type: ignore[arg-type]  # nothing to analyse: no resources loaded
+    elif few:
+        engine = InProcess(load())
+    else:
+        engine = start_engine(load(), execution.jobs, execution.engine, execution.scheduler)
+    size = execution.chunk or (1 if engine.workers == 1 else 8 if execution.engine == "local" else 32)
+    try:
+        for chunk, results in engine.map(chunked(chain(head, pending), size)):
+            for article, data in zip(chunk, results, strict=True):
+                if store is not None:
+                    store.put(key(article), data)
+                took(article, loads(data))
+            if progress:
+                progress.advance(len(chunk))
+    finally:
+        engine.close()
+    done.sort(key=lambda pr: pr[0])  # reading order, as the batch was read: the reference of the inference
+    records = [r for _, r in done]
+    resources = load() if undated else None
+    for _, article in undated:
+        # the reference: every analysis so far but the inferred ones (an inference never rests on another)
+        reference = [r for r in records if r.article.date_source != DateSource.INFERRED]
+        assert resources is not None
+        result = infer_date(article, reference, lambda a: analyze_article(a, resources), resources.events)
+        analysis = result[0] if result else analyze_article(article, resources)  # absolute dates still count
+        records.append(unpacker.unpack(analysis.article, loads(dumps(pack(analysis)))))
+        if progress:
+            progress.advance()
+    manifest.sort(key=lambda m: manifest_order(m.path))
+    return [*manifest, *more_manifest], records, sketches
 
 
 def require_usable(timeline: Timeline, inputs: Sequence[Input]) -> None:
@@ -133,18 +286,26 @@ def _about_title(about: str | None) -> str | None:
     return f"Timeline: {' '.join(about.split())}" if about and about.strip() else None
 
 
-def _fingerprints(timeline: Timeline) -> dict[str, str]:
+def _fingerprints(timeline: Timeline | PreviousTimeline) -> dict[str, str]:
     """article id -> text fingerprint, from the manifest (ids may differ between builds, texts do not)."""
     return {m.article_id: m.sha256 for m in timeline.manifest if m.article_id and m.sha256}
 
 
+Period = tuple[dt.date | None, dt.date | None]
+
+
 def select(timeline: Timeline, min_sources: int = 1, top: int | None = None, about: str | None = None,
-           resources: Resources | None = None) -> Timeline:
+           resources: Resources | None = None, period: Period = (None, None)) -> Timeline:
     """The timeline with only the entries that involve ``about`` (a name, in any form the batch writes it:
-    briefing.about), told by ``min_sources`` articles, then the ``top`` most salient."""
-    if min_sources <= 1 and top is None and not about:
+    briefing.about), told by ``min_sources`` articles, that overlap ``period`` (first and last day, either
+    open), then the ``top`` most salient."""
+    if min_sources <= 1 and top is None and not about and period == (None, None):
         return timeline
     entries = [e for e in timeline.entries if len({s.article_id for s in e.sources}) >= min_sources]
+    first, last = period
+    if first or last:
+        entries = [e for e in entries if e.when.start is not None and e.when.end is not None
+                   and (first is None or e.when.end > first) and (last is None or e.when.start <= last)]
     if about:
         entries = briefing.about(entries, about, (resources or load_resources("en")).merge)
     if top is not None:
@@ -155,14 +316,15 @@ def select(timeline: Timeline, min_sources: int = 1, top: int | None = None, abo
 def render(paths: Sequence[Input], formats: Iterable[str], user_dates: Mapping[str, dt.date] | None = None,
            templates_dir: Path | None = None, lang: str = "en", title: str | None = None, *, min_sources: int = 1,
            top: int | None = None, about: str | None = None, coarse: str = "span", feed_url: str | None = None,
-           source_date_epoch: str | None = None, fetch_pages: bool = False) -> tuple[Timeline, dict[str, bytes]]:
+           source_date_epoch: str | None = None, fetch_pages: bool = False, execution: Execution | None = None,
+           period: Period = (None, None)) -> tuple[Timeline, dict[str, bytes]]:
     """Build the timeline and render the chosen formats to memory (for standard output): {file name: bytes}."""
     from timeline.export import render_outputs
 
-    resources = load_resources(lang)
-    full = build_timeline(paths, user_dates, lang, title or _about_title(about), resources, fetch_pages=fetch_pages)
+    full = build_timeline(paths, user_dates, lang, title or _about_title(about), fetch_pages=fetch_pages,
+                          execution=execution)
     require_usable(full, paths)
-    timeline = select(full, min_sources, top, about, resources)
+    timeline = select(full, min_sources, top, about, load_resources(lang) if about else None, period)
     return timeline, render_outputs(timeline, formats, templates_dir=templates_dir, coarse=coarse,  # type: ignore[arg-type]
                                     feed_url=feed_url, source_date_epoch=source_date_epoch)
 
@@ -171,16 +333,17 @@ def build(paths: Sequence[Input], out_dir: Path, formats: Iterable[str] | None =
           user_dates: Mapping[str, dt.date] | None = None, templates_dir: Path | None = None,
           lang: str = "en", title: str | None = None, *, min_sources: int = 1, top: int | None = None,
           about: str | None = None, coarse: str = "span", feed_url: str | None = None,
-          source_date_epoch: str | None = None, fetch_pages: bool = False) -> tuple[Timeline, list[Path]]:
+          source_date_epoch: str | None = None, fetch_pages: bool = False, execution: Execution | None = None,
+          period: Period = (None, None)) -> tuple[Timeline, list[Path]]:
     """Build the timeline and write the chosen formats into ``out_dir`` (atomically). Entries that
     continue those of the previous build there keep their UIDs (see continuity.py)."""
     from timeline.continuity import carry_over, load_previous
     from timeline.export import FORMATS, write_outputs
 
-    resources = load_resources(lang)
-    full = build_timeline(paths, user_dates, lang, title or _about_title(about), resources, fetch_pages=fetch_pages)
+    full = build_timeline(paths, user_dates, lang, title or _about_title(about), fetch_pages=fetch_pages,
+                          execution=execution)
     require_usable(full, paths)  # before anything is written: an empty build leaves the old outputs
-    timeline = select(full, min_sources, top, about, resources)
+    timeline = select(full, min_sources, top, about, load_resources(lang) if about else None, period)
     previous = load_previous(out_dir)
     if previous is not None:
         timeline = timeline.model_copy(update={"entries": carry_over(

@@ -14,12 +14,12 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from timeline.export.html import render_html
-from timeline.export.ical import COARSE_POLICIES, CoarsePolicy, render_ics
-from timeline.export.json import render_json, render_schema, render_timelinejs
+from timeline.export.ical import COARSE_POLICIES, CoarsePolicy, iter_ics, render_ics
+from timeline.export.json import iter_json, iter_timelinejs, render_json, render_schema, render_timelinejs
 from timeline.export.labels import load_labels
 from timeline.export.markdown import render_markdown
 from timeline.export.table import render_csv
@@ -41,6 +41,44 @@ FILES: dict[str, tuple[str, ...]] = {
 }
 
 
+def iter_outputs(
+    timeline: Timeline,
+    formats: Iterable[str] = FORMATS,
+    templates_dir: Path | None = None,
+    calendar_name: str | None = None,
+    coarse: CoarsePolicy = "span",
+    feed_url: str | None = None,
+    source_date_epoch: str | None = None,
+    lang: str = "en",
+) -> Iterator[tuple[str, Iterable[bytes]]]:
+    """(file name, its bytes in pieces) for every requested file, in FORMATS order; labels in ``lang``.
+    Each file is rendered as its pieces are read: the calendar one event at a time."""
+    wanted = list(dict.fromkeys(formats))
+    unknown = [f for f in wanted if f not in ALL_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown export format(s) {', '.join(map(repr, unknown))}; choose from {', '.join(ALL_FORMATS)}")
+    if coarse not in COARSE_POLICIES:
+        raise ValueError(f"coarse policy must be one of {', '.join(COARSE_POLICIES)}, not {coarse!r}")
+    labels = load_labels(lang)
+    for fmt in ALL_FORMATS:
+        if fmt not in wanted:
+            continue
+        if fmt == "ics":
+            yield "timeline.ics", iter_ics(timeline, coarse=coarse, calendar_name=calendar_name, feed_url=feed_url,
+                                           source_date_epoch=source_date_epoch, labels=labels)
+        elif fmt == "json":
+            yield "timeline.json", iter_json(timeline)
+            yield "timeline.schema.json", [render_schema().encode("utf-8")]
+        elif fmt == "timelinejs":
+            yield "timelinejs.json", iter_timelinejs(timeline, labels)
+        elif fmt == "html":
+            yield "timeline.html", [render_html(timeline, templates_dir=templates_dir, labels=labels).encode("utf-8")]
+        elif fmt == "csv":
+            yield "timeline.csv", [render_csv(timeline, labels).encode("utf-8")]
+        elif fmt == "md":
+            yield "timeline.md", [render_markdown(timeline, labels).encode("utf-8")]
+
+
 def render_outputs(
     timeline: Timeline,
     formats: Iterable[str] = FORMATS,
@@ -52,32 +90,8 @@ def render_outputs(
     lang: str = "en",
 ) -> dict[str, bytes]:
     """Every requested file rendered to memory: {file name: bytes}, in FORMATS order; labels in ``lang``."""
-    wanted = list(dict.fromkeys(formats))
-    unknown = [f for f in wanted if f not in ALL_FORMATS]
-    if unknown:
-        raise ValueError(f"unknown export format(s) {', '.join(map(repr, unknown))}; choose from {', '.join(ALL_FORMATS)}")
-    if coarse not in COARSE_POLICIES:
-        raise ValueError(f"coarse policy must be one of {', '.join(COARSE_POLICIES)}, not {coarse!r}")
-    labels = load_labels(lang)
-    out: dict[str, bytes] = {}
-    for fmt in ALL_FORMATS:
-        if fmt not in wanted:
-            continue
-        if fmt == "ics":
-            out["timeline.ics"] = render_ics(timeline, coarse=coarse, calendar_name=calendar_name, feed_url=feed_url,
-                                             source_date_epoch=source_date_epoch, labels=labels)
-        elif fmt == "json":
-            out["timeline.json"] = render_json(timeline).encode("utf-8")
-            out["timeline.schema.json"] = render_schema().encode("utf-8")
-        elif fmt == "timelinejs":
-            out["timelinejs.json"] = render_timelinejs(timeline, labels).encode("utf-8")
-        elif fmt == "html":
-            out["timeline.html"] = render_html(timeline, templates_dir=templates_dir, labels=labels).encode("utf-8")
-        elif fmt == "csv":
-            out["timeline.csv"] = render_csv(timeline, labels).encode("utf-8")
-        elif fmt == "md":
-            out["timeline.md"] = render_markdown(timeline, labels).encode("utf-8")
-    return out
+    return {name: b"".join(pieces) for name, pieces in iter_outputs(
+        timeline, formats, templates_dir, calendar_name, coarse, feed_url, source_date_epoch, lang)}
 
 
 def _tmpfile_supported() -> bool:
@@ -97,15 +111,15 @@ class _Staged:
     is a hidden ``.NAME.XXXX.tmp`` file, removed by ``discard`` when anything fails.
     """
 
-    def __init__(self, path: Path, data: bytes) -> None:
+    def __init__(self, path: Path, data: bytes | Iterable[bytes]) -> None:
         self.path = Path(path)
         self.fd: int | None = None
         self.tmp: str | None = None
         try:
             self.fd = self._open()
-            view = memoryview(data)
-            while view:
-                view = view[os.write(self.fd, view):]
+            with os.fdopen(os.dup(self.fd), "wb", buffering=1 << 20) as out:  # pieces gathered into large writes
+                for piece in ([data] if isinstance(data, bytes) else data):
+                    out.write(piece)
             os.fsync(self.fd)
             if self.tmp is not None:
                 os.chmod(self.tmp, 0o644)
@@ -162,7 +176,7 @@ def _named(exc: OSError, path: Path) -> OSError:
     return named
 
 
-def _stage(path: Path, data: bytes) -> _Staged:
+def _stage(path: Path, data: bytes | Iterable[bytes]) -> _Staged:
     try:
         return _Staged(path, data)
     except OSError as exc:
@@ -215,17 +229,17 @@ def write_outputs(
     ALL_FORMATS order (ics, json, html, timelinejs, csv, md). Rendering happens entirely
     before the first file is replaced, so a rendering error leaves ``out_dir`` as it was.
     """
-    rendered = render_outputs(timeline, formats, templates_dir=templates_dir,
-                              calendar_name=calendar_name, coarse=coarse, feed_url=feed_url,
-                              source_date_epoch=source_date_epoch)
+    rendered = iter_outputs(timeline, formats, templates_dir=templates_dir,
+                            calendar_name=calendar_name, coarse=coarse, feed_url=feed_url,
+                            source_date_epoch=source_date_epoch)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # Two phases: every file is written and fsynced under a temp name first, then all are
     # renamed in place. A failure while writing (disk full, killed) replaces nothing.
     staged: list[_Staged] = []
     try:
-        for name, data in rendered.items():
-            staged.append(_stage(out / name, data))
+        for name, pieces in rendered:
+            staged.append(_stage(out / name, pieces))
     except BaseException:
         for s in staged:
             s.discard()
@@ -242,6 +256,7 @@ __all__ = [
     "render_html",
     "render_ics",
     "render_json",
+    "iter_outputs",
     "render_outputs",
     "render_schema",
     "render_timelinejs",

@@ -144,6 +144,19 @@ class Sheet:
     latest: dt.date | None = None
     conflicts: int = 0
     schema_version: str = ""
+    total_entries: int = 0  # dated entries of the timeline; the sheet shows at most SHEET_ENTRIES of them
+    left_out: int = 0
+    inputs: int = 0
+
+
+SHEET_ENTRIES = 300  # a sheet of more dated entries shows the most important ones (JSON and ICS keep them all)
+
+
+def _most_important(entries: list[Entry], limit: int) -> list[Entry]:
+    """The ``limit`` most salient entries (as --top picks them), in time order."""
+    if len(entries) <= limit:
+        return entries
+    return sorted(sorted(entries, key=lambda e: (-e.salience, e.sort_key()))[:limit], key=Entry.sort_key)
 
 
 def _anchor(uid: str, used: set[str]) -> str:
@@ -297,8 +310,9 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
             confidence_mark=labels.confidence_mark[entry.confidence],
         )
 
-    entries = [view(e) for e in placeable(timeline)]
-    undated = [view(e) for e in unplaced(timeline)]
+    dated = placeable(timeline)
+    entries = [view(e) for e in _most_important(dated, SHEET_ENTRIES)]
+    undated = [view(e) for e in _most_important(unplaced(timeline), SHEET_ENTRIES)]
 
     days = glance(entries, labels) if ranked else _every_day(entries, labels)
 
@@ -321,6 +335,9 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
         latest=max((m.date for m in timeline.manifest if m.date), default=None),
         conflicts=sum(1 for e in timeline.entries if e.conflict is not None),
         schema_version=timeline.schema_version,
+        total_entries=len(dated),
+        left_out=len(dated) - len(entries),
+        inputs=len(timeline.manifest),
     )
 
 

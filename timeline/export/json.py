@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from html import escape
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from timeline.export.common import clean_text, is_coarse, is_timed, one_line, placeable, safe_url, timeline_period, unique
@@ -28,6 +29,44 @@ def _dump(obj: Any) -> str:
 def render_json(timeline: Timeline) -> str:
     """The whole Timeline as JSON (UTF-8 text, 2-space indent, fields in model order)."""
     return timeline.model_dump_json(indent=2) + "\n"
+
+
+def _top_list(key: str, items: Iterable[str]) -> Iterator[str]:
+    """A top-level list of a 2-space-indented dump, item by item (each item a dump of its own)."""
+    first = True
+    for item in items:
+        yield (f'\n  "{key}": [\n    ' if first else ",\n    ") + item.replace("\n", "\n    ")
+        first = False
+    yield f'\n  "{key}": []' if first else "\n  ]"
+
+
+def _buffered(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[bytes]:
+    buffer: list[str] = []
+    held = 0
+    for piece in pieces:
+        buffer.append(piece)
+        held += len(piece)
+        if held >= size:
+            yield "".join(buffer).encode("utf-8")
+            buffer, held = [], 0
+    if buffer:
+        yield "".join(buffer).encode("utf-8")
+
+
+def iter_json(timeline: Timeline) -> Iterator[bytes]:
+    """``render_json``, byte for byte, one entry at a time: no string of the whole timeline is built."""
+    head = timeline.model_copy(update={"entries": [], "manifest": []}).model_dump_json(indent=2) + "\n"
+    entries, manifest = '\n  "entries": []', '\n  "manifest": []'
+    e_at, m_at = head.index(entries), head.index(manifest)  # a newline and two spaces: never inside a string
+
+    def pieces() -> Iterator[str]:
+        yield head[:e_at]
+        yield from _top_list("entries", (e.model_dump_json(indent=2) for e in timeline.entries))
+        yield head[e_at + len(entries):m_at]
+        yield from _top_list("manifest", (m.model_dump_json(indent=2) for m in timeline.manifest))
+        yield head[m_at + len(manifest):]
+
+    return _buffered(pieces())
 
 
 def render_schema() -> str:
@@ -103,31 +142,51 @@ def timelinejs_text(entry: Entry, labels: Labels) -> str:
     return "".join(out)
 
 
-def timelinejs_data(timeline: Timeline, labels: Labels) -> dict[str, Any]:
-    events = []
-    for entry in placeable(timeline):
-        start = timelinejs_date(entry, labels)
-        if start is None:
-            continue
-        headline = one_line(entry.title) or labels.phrase("untitled")
-        if is_coarse(entry.when):
-            headline = f"{headline} ({labels.when(entry.when)})"
-        events.append({
-            "start_date": start,
-            "text": {"headline": escape(headline), "text": timelinejs_text(entry, labels)},
-            "group": entry.status.value,
-            "unique_id": entry.uid,
-        })
-    period = labels.period(*timeline_period(timeline))
+def _timelinejs_event(entry: Entry, labels: Labels) -> dict[str, Any] | None:
+    start = timelinejs_date(entry, labels)
+    if start is None:
+        return None
+    headline = one_line(entry.title) or labels.phrase("untitled")
+    if is_coarse(entry.when):
+        headline = f"{headline} ({labels.when(entry.when)})"
     return {
-        "title": {"text": {
-            "headline": escape(one_line(timeline.title) or labels.phrase("timeline")),
-            "text": f"<p>{escape(period)} &middot; {escape(labels.plural(len(events), 'entry', 'entries'))}</p>",
-        }},
-        "events": events,
+        "start_date": start,
+        "text": {"headline": escape(headline), "text": timelinejs_text(entry, labels)},
+        "group": entry.status.value,
+        "unique_id": entry.uid,
     }
+
+
+def _timelinejs_title(timeline: Timeline, events: int, labels: Labels) -> dict[str, Any]:
+    period = labels.period(*timeline_period(timeline))
+    return {"text": {
+        "headline": escape(one_line(timeline.title) or labels.phrase("timeline")),
+        "text": f"<p>{escape(period)} &middot; {escape(labels.plural(events, 'entry', 'entries'))}</p>",
+    }}
+
+
+def timelinejs_data(timeline: Timeline, labels: Labels) -> dict[str, Any]:
+    events = [ev for ev in (_timelinejs_event(e, labels) for e in placeable(timeline)) if ev is not None]
+    return {"title": _timelinejs_title(timeline, len(events), labels), "events": events}
 
 
 def render_timelinejs(timeline: Timeline, labels: Labels | None = None) -> str:
     """TimelineJS3 JSON: one event per placeable entry (entries without a start are skipped)."""
     return _dump(timelinejs_data(timeline, labels or load_labels()))
+
+
+def iter_timelinejs(timeline: Timeline, labels: Labels | None = None) -> Iterator[bytes]:
+    """``render_timelinejs``, byte for byte, one event at a time (two passes: the title counts them)."""
+    labels = labels or load_labels()
+    count = sum(1 for e in placeable(timeline) if timelinejs_date(e, labels) is not None)
+    head = _dump({"title": _timelinejs_title(timeline, count, labels), "events": []})
+    events = '\n  "events": []'
+    at = head.index(events)
+
+    def pieces() -> Iterator[str]:
+        yield head[:at]
+        yield from _top_list("events", (_dump(ev).rstrip("\n") for ev in (_timelinejs_event(e, labels)
+                                                                            for e in placeable(timeline)) if ev is not None))
+        yield head[at + len(events):]
+
+    return _buffered(pieces())

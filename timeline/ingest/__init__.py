@@ -17,9 +17,9 @@ Rooms by job:
 """
 
 from timeline.ingest.article import read_article
-from timeline.ingest.batch import article_id, folder_extensions, ingest, ingest_records
+from timeline.ingest.batch import article_id, folder_extensions, ingest, ingest_records, iter_ingest
 from timeline.ingest.files import collect_paths
 from timeline.ingest.tables import IngestTables, load_tables
 
-__all__ = ["IngestTables", "article_id", "collect_paths", "folder_extensions", "ingest", "ingest_records", "load_tables",
+__all__ = ["IngestTables", "article_id", "collect_paths", "folder_extensions", "ingest", "ingest_records", "iter_ingest", "load_tables",
            "read_article"]

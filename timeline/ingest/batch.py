@@ -8,7 +8,7 @@ import hashlib
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -129,10 +129,12 @@ class _Batch:
         if note:
             self.notes[shown] = note
 
-    def records(self, path: Path, shown: str, file_id: str, user_date: dt.date | None, *, found_in_folder: bool = False) -> None:
+    def records(self, path: Path, shown: str, file_id: str, user_date: dt.date | None, *,
+                found_in_folder: bool = False) -> Iterator[None]:
         """The records of one file. A .csv found inside a folder whose header names no text column, or
         that holds no rows, is not a record file (a folder's other tables): it is left out silently,
-        as a .py file would be."""
+        as a .py file would be. A generator: it pauses after each record (a streaming batch takes
+        each article as it comes; a big record file is never held whole)."""
         used: dict[str, int] = {}
         count = 0
         try:
@@ -150,6 +152,7 @@ class _Batch:
                     continue
                 dates = [(role, rec.fields[role], f"record field {role}") for role in ("date", "updated") if rec.fields.get(role)]
                 self.item(rec.fields, item_shown, aid, date_source=DateSource.RECORD, dates=dates, user_date=user_date)
+                yield
         except OSError as exc:
             self.skip(shown, f"cannot read file: {stat_problem(exc, path)}")
             return
@@ -206,6 +209,64 @@ def _page_text(got: fetch.Fetched, tables: IngestTables) -> str:
     return main
 
 
+def _read_inputs(paths: Sequence[Path | str], user_dates: Mapping[str, dt.date] | None, max_bytes: int,
+                 fetch_pages: bool) -> tuple[_Batch, Iterator[None], list[str]]:
+    """The batch, a generator that reads the inputs into it and pauses after each file or item, and
+    the ids the inputs' own names give (before any is read). Raises UserError (nothing read yet) for a
+    ``--date`` key that names no input or several."""
+    tables = load_tables()
+    urls = [str(p) for p in paths if isinstance(p, str) and fetch.is_url(p)]
+    local = [Path(p) for p in paths if not (isinstance(p, str) and fetch.is_url(p))]
+    files, skipped = collect_paths(local, tables)
+    targets = _match_user_dates(user_dates or {}, [*files, *(Path(m.path) for m in skipped)])
+    roots = [Path(p) for p in local]
+    batch = _Batch(tables, max_bytes, fetch_pages)
+    batch.manifest.extend(skipped)
+
+    def file_id_of(path: Path) -> str:
+        file_id = article_id(path, roots)
+        if record_suffix(path):
+            inner = next((s for s in INNER_SUFFIXES if file_id.lower().endswith(s)), "")
+            file_id = file_id[: len(file_id) - len(inner)] or file_id  # news.jsonl.gz -> news
+        return file_id
+
+    def read() -> Iterator[None]:
+        for path in files:
+            shown = shown_path(path)
+            file_id = file_id_of(path)
+            if record_suffix(path):
+                yield from batch.records(path, shown, file_id, targets.get(shown), found_in_folder=path not in roots)
+                continue
+            if looks_like_feed(_sniff(path)):
+                try:
+                    raw = read_bytes(path, shown, max_bytes)
+                except InputError as exc:
+                    batch.skip(shown, str(exc))
+                    continue
+                batch.feed(raw, shown, file_id, targets.get(shown))
+                yield
+                continue
+            try:
+                batch.read.append((shown, read_article(path, targets.get(shown), max_bytes, tables, file_id)))
+            except InputError as exc:
+                batch.skip(shown, str(exc))
+            yield
+        for got in fetch.fetch_all(urls, max_bytes) if urls else ():
+            if got.error:
+                batch.skip(got.url, got.error)
+            elif looks_like_feed(got.content[:4096]):
+                batch.feed(got.content, got.url, url_id(got.url), None, base_url=got.final_url)
+            else:
+                page = _page_article(got, tables)
+                if isinstance(page, str):
+                    batch.skip(got.url, page)
+                else:
+                    batch.read.append((got.url, page))
+            yield
+
+    return batch, read(), [file_id_of(p) for p in files] + [url_id(u) for u in urls]
+
+
 def ingest(
     paths: Sequence[Path | str], user_dates: Mapping[str, dt.date] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
     *, fetch_pages: bool = False,
@@ -218,46 +279,52 @@ def ingest(
     ``fetch_pages`` the page each feed item links to is downloaded and its main text used.
     Raises UserError only for a ``--date`` key that names no input or several.
     """
-    tables = load_tables()
-    urls = [str(p) for p in paths if isinstance(p, str) and fetch.is_url(p)]
-    local = [Path(p) for p in paths if not (isinstance(p, str) and fetch.is_url(p))]
-    files, skipped = collect_paths(local, tables)
-    targets = _match_user_dates(user_dates or {}, [*files, *(Path(m.path) for m in skipped)])
-    roots = [Path(p) for p in local]
-    batch = _Batch(tables, max_bytes, fetch_pages)
-    batch.manifest.extend(skipped)
-    for path in files:
-        shown = shown_path(path)
-        file_id = article_id(path, roots)
-        if record_suffix(path):
-            inner = next((s for s in INNER_SUFFIXES if file_id.lower().endswith(s)), "")
-            file_id = file_id[: len(file_id) - len(inner)] or file_id  # news.jsonl.gz -> news
-            batch.records(path, shown, file_id, targets.get(shown), found_in_folder=path not in roots)
-            continue
-        if looks_like_feed(_sniff(path)):
-            try:
-                raw = read_bytes(path, shown, max_bytes)
-            except InputError as exc:
-                batch.skip(shown, str(exc))
-                continue
-            batch.feed(raw, shown, file_id, targets.get(shown))
-            continue
-        try:
-            batch.read.append((shown, read_article(path, targets.get(shown), max_bytes, tables, file_id)))
-        except InputError as exc:
-            batch.skip(shown, str(exc))
-    for got in fetch.fetch_all(urls, max_bytes) if urls else ():
-        if got.error:
-            batch.skip(got.url, got.error)
-        elif looks_like_feed(got.content[:4096]):
-            batch.feed(got.content, got.url, url_id(got.url), None, base_url=got.final_url)
-        else:
-            page = _page_article(got, tables)
-            if isinstance(page, str):
-                batch.skip(got.url, page)
-            else:
-                batch.read.append((got.url, page))
+    batch, reading, _ = _read_inputs(paths, user_dates, max_bytes, fetch_pages)
+    for _ in reading:
+        pass
     return _finish(batch)
+
+
+def iter_ingest(
+    paths: Sequence[Path | str], user_dates: Mapping[str, dt.date] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+    *, fetch_pages: bool = False,
+) -> tuple[list[ManifestEntry], Iterator[tuple[ManifestEntry, Article | None]], int]:
+    """``ingest`` one article at a time: the inputs that could not be walked (skipped manifest entries),
+    a generator of (manifest entry, article) in reading order, the article None unless it is used (the
+    first of a duplicate set, dated or not), and how many files and URLs it will read. Only the article
+    being read is held (and, for a feed, its items). Ids shared by two inputs get the text's
+    fingerprint, as in ``ingest`` (decided from the inputs' names, before reading).
+    """
+    batch, reading, ids = _read_inputs(paths, user_dates, max_bytes, fetch_pages)
+    shared = {i for i, n in Counter(ids).items() if n > 1}
+    walked = list(batch.manifest)
+    batch.manifest.clear()
+
+    first_by_hash: dict[str, str] = {}
+
+    def drain() -> Iterator[tuple[ManifestEntry, Article | None]]:
+        for entry in batch.manifest:
+            yield entry, None
+        batch.manifest.clear()
+        for shown, article in batch.read:
+            if article.id.split(ITEM_SEPARATOR, 1)[0] in shared:
+                article = _disambiguate([article, article])[0]
+            common = dict(path=shown, article_id=article.id, date=article.date, date_source=article.date_source,
+                          date_evidence=article.date_evidence, reason=batch.notes.pop(shown, None))
+            if article.sha256 in first_by_hash:
+                yield ManifestEntry(status=ArticleStatus.DUPLICATE, duplicate_of=first_by_hash[article.sha256], **common), None
+                continue
+            first_by_hash[article.sha256] = article.id
+            status = ArticleStatus.USED if article.date else ArticleStatus.UNDATED
+            yield ManifestEntry(status=status, **common), article
+        batch.read.clear()
+
+    def stream() -> Iterator[tuple[ManifestEntry, Article | None]]:
+        for _ in reading:
+            yield from drain()
+        yield from drain()  # what the last input added after its last pause
+
+    return walked, stream(), len(ids)
 
 
 def _finish(batch: _Batch) -> tuple[list[Article], list[ManifestEntry]]:

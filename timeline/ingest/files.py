@@ -7,6 +7,7 @@ import codecs
 import errno
 import hashlib
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Sequence
@@ -175,9 +176,12 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_CONTROL_CODES = re.compile("[\x00-\x08\x0d-\x1f\x7f]")  # below 32 but tab, newline, vertical tab, form feed; DEL
+
+
 def check_controls(text: str, shown: str) -> None:
     sample = text[:_CONTROL_SAMPLE]
-    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\f\v") or ch == "\x7f")
+    controls = len(_CONTROL_CODES.findall(sample))
     if controls > _CONTROL_LIMIT * len(sample):
         raise InputError(shown, f"not a text file: {controls} of its first {len(sample)} characters are control codes")
 
