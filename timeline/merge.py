@@ -46,6 +46,7 @@ CONFLICT_LINK = 0.50      # clause similarity for one happening reported on diff
 CONFLICT_WINDOW_DAYS = 3  # how far apart two reported days of one event may be
 SAME_DAY_CORE = 0.10      # clause or sentence similarity each event of two same-date groups needs in the other
 CONFLICT_CORE = 0.20      # clause similarity every cross-day pair of two groups needs to become one disputed entry
+INSTANT_TOLERANCE = dt.timedelta(hours=3)  # timed reports of one event further apart than this disagree
 INDEX_TERMS = 6           # rarest clause words per event used (with its names) to find candidates
 CONFLICT_KEYS = 4         # rarest clause words used to find the same happening on other days
 POSTINGS_LIMIT = 64       # compare with at most this many earlier events per word (keeps big batches linear)
@@ -426,6 +427,22 @@ def _contains(coarse: TimeValue, fine: TimeValue) -> bool:
             and coarse.start <= fine.start and fine.end <= coarse.end)
 
 
+def _time_conflict(events: list[Event], sources: list[Source]) -> tuple[Conflict, TimeValue] | None:
+    """Reports of one day whose clock times are hours apart (5 p.m. ET and 9 a.m. Moscow time are
+    15 hours apart): the same dispute as two days, between the instants; None if they agree."""
+    timed = [i for i, e in enumerate(events) if e.when.instant is not None]
+    if len(timed) < 2:
+        return None
+    instants = [events[i].when.instant for i in timed]
+    if max(instants) - min(instants) <= INSTANT_TOLERANCE:  # type: ignore[operator, type-var]
+        return None
+    chosen, conflict = _conflict([events[i] for i in timed], [events[i].when.value for i in timed], [sources[i] for i in timed])
+    if conflict is None:
+        return None
+    timed_events = [events[i] for i in timed]
+    return conflict, next(e.when for e in timed_events if e.when.value == chosen)
+
+
 def _best_title(events: list[Event], idf: dict[str, float], status: EventStatus) -> Event:
     """The most informative source: one that tells it as it stands (status), with the terms
     most shared with the group, then the longest."""
@@ -478,6 +495,8 @@ def _group_entry(group: list[Event], group_keys: list[str], articles: dict[str, 
     supporting = [e for e, key in zip(events, keys) if key == chosen]
     confidence = min((src.confidence for src, key in zip(sources, keys) if key == chosen), key=CONFIDENCE_RANK.__getitem__)
     when = min((e.when for e in supporting), key=lambda v: (-PRECISION_RANK.get(v.precision, 0) if v.precision else 0, v.value))
+    if conflict is None and (timed := _time_conflict(supporting, [src for src, key in zip(sources, keys) if key == chosen])):
+        conflict, when = timed
     status = _status({e.status for e in events})
     best = _best_title(supporting, idf, status)
     places = list(dict.fromkeys(p for e in events for p in e.places))
