@@ -266,6 +266,25 @@ def test_a_huge_date_header_is_not_handed_whole_to_dateparser(tmp_path):
     assert time.process_time() - started < 2.0
 
 
+PEAK_RSS = """
+import atexit, resource, sys
+atexit.register(lambda: sys.stderr.write(f"peak-rss-kb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n"))
+"""
+
+
+def test_a_sentence_of_a_hundred_thousand_dates_keeps_memory_bounded(tmp_path):
+    """``Date: May 8, 2025 2025 2025 ...``: the header's date, then 1 MB of year numbers glued on as the
+    first "sentence". Every one of them was a mention and an event (1.3 MB: 755 MB of memory); a
+    sentence now gives at most 200 mentions and 25 events."""
+    write(tmp_path, "in/a.txt", "Date: May 8, 2025 " + "2025 " * 200_000 + "\n")
+    proc = hooked(PEAK_RSS, "-", "build", "in", "-o", "out", cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err.decode()
+    peak_mb = int(re.search(rb"peak-rss-kb (\d+)", err)[1]) / 1024
+    assert peak_mb < 350, f"{peak_mb:.0f} MB"
+    assert len(outputs(tmp_path / "out")["entries"]) <= 25
+
+
 def test_many_dated_sentences_build_in_linear_time(tmp_path):
     """20,000 dated sentences once took 70 s (each event compared with every other of the article)."""
     sentences = " ".join(f"On May {1 + i % 28}, {1990 + i % 30}, minister {i % 97} met envoy {i} in Moscow."
