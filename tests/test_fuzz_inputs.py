@@ -3,8 +3,8 @@ UTF-8), YAML front matter (any key, explicit tags, odd scalars, escapes), URLs (
 lines, ``og:url``, ``--feed-url``) and header lines (long, with escape sequences and bidi controls).
 
 Each generated folder is built with the real command in-process (``timeline build in -o out``).
-For every example: the exit code is 0 (2 only for a ``--feed-url`` the command refuses, with a
-one-line message), no article is reported as a bug, every file is in the manifest once, the
+For every example: the exit code is 0 (2 only for a ``--feed-url`` the command refuses, or a folder
+with no usable article, with a one-line message and nothing written), no article is reported as a bug, every file is in the manifest once, the
 outputs parse, the HTML has no active markup and every link in it parses, the terminal output
 carries no raw control or bidi character, and HTML and ICS carry no bidi control.
 
@@ -144,8 +144,11 @@ def check_inputs(files, feed_url) -> None:
         args = ["build", os.fsdecode(src), "-o", out] + (["--feed-url", feed_url] if feed_url is not None else [])
         result = CliRunner().invoke(main, args, catch_exceptions=False)
         assert raw_controls(result.stdout) == [] and raw_controls(result.stderr) == [], (result.stdout, result.stderr)
-        if result.exit_code == 2 and feed_url is not None:
-            assert result.stderr.startswith("error: --feed-url") and result.stderr.count("\n") == 1, result.stderr
+        if result.exit_code == 2:  # a --feed-url the command refuses, or not one usable article: one line, nothing written
+            assert result.stderr.count("\n") == 1, result.stderr
+            assert (feed_url is not None and result.stderr.startswith("error: --feed-url")) or \
+                result.stderr.startswith("error: no usable input"), result.stderr
+            assert not os.path.exists(out)
             return
         assert result.exit_code == 0, result.stderr
         assert "internal error" not in result.stderr and "a bug in timeline" not in result.stderr, result.stderr
