@@ -131,6 +131,16 @@ def test_non_utf8_file_names_are_listed_and_the_batch_builds(tmp_path):
         assert line.startswith("warning: ")
 
 
+def test_a_hash_in_a_file_name_is_just_part_of_the_name(tmp_path):
+    """``#`` also separates a record file from its item ("feed.xml#3"): a file called "#.txt" or "a#b.md" beside
+    others once made the manifest's sort compare a path with an item key (exit 3)."""
+    write(tmp_path, "in/good.txt", GOOD)
+    write(tmp_path, "in/#.txt", "Date: 2025-05-08\n\nOn May 7, 2025, envoys met in Minsk.\n")
+    write(tmp_path, "in/sub/a#b.md", "Date: 2025-05-08\n\nOn May 6, 2025, envoys left Beijing.\n")
+    no_bug(run("build", "in", "-o", "out", cwd=tmp_path))
+    assert len(manifest(tmp_path / "out")) == 3
+
+
 def test_front_matter_with_tags_and_odd_scalars_is_one_file_s_problem(tmp_path):
     write(tmp_path, "in/good.txt", GOOD)
     for name, line in ODD_FRONT_MATTER.items():
