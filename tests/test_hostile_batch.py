@@ -469,11 +469,14 @@ def test_escape_sequences_never_reach_the_terminal_raw(tmp_path):
     write(tmp_path, f"in/evil{ESCAPES}.txt", "Date: 2025-02-30\n\nOn May 7, 2025, envoys met.\n")
     write(tmp_path, "in/header.txt", f"Date: 2025-05-08{ESCAPES}\n\nOn May 7, 2025, envoys met.\n")
     write(tmp_path, "in/bidi\u202egnp.txt", "Date: 2025-13-01\n\nOn May 7, 2025, envoys met.\n")
+    write(tmp_path, "in/forged\nwarning: all is well.txt", "Date: 2025-13-01\n\nOn May 7, 2025, envoys met.\n")
     write(tmp_path, "in/good.txt", GOOD)
     proc = run("build", "in", "-o", f"out{ESCAPES}", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert _raw_controls(proc.stderr) == [] and _raw_controls(proc.stdout) == []
-    assert proc.stderr.count(b"warning: ") == 3  # each problem still said, on its own line
+    lines = proc.stderr.decode().splitlines()  # each problem said on its own line; a name cannot forge one
+    assert len(lines) == 4 and all(line.startswith("warning: in/") for line in lines), lines
+    assert len(proc.stdout.decode().splitlines()) == 1
     assert b"\\x1b" in proc.stderr or b"^[" in proc.stderr or b"\\e" in proc.stderr  # shown escaped, not dropped
 
 

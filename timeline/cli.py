@@ -28,22 +28,27 @@ EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3  # documented in "timel
 EXIT_SIGNAL = 128  # + the signal's number: 130 after Ctrl-C (SIGINT), 143 after SIGTERM, as shells report them
 
 # What must never reach a terminal raw: control characters (escape sequences set the window title,
-# clear the screen, move the cursor), C1 controls, line/paragraph separators, invisible format and
-# bidi characters (U+202E makes a name read backwards) and lone surrogates. Newlines stay.
-_MAYBE_UNSAFE = re.compile(r"[^\n\x20-\x7e]")
+# clear the screen, move the cursor; a newline in a file name would forge a line of its own), C1
+# controls, line/paragraph separators, invisible format and bidi characters (U+202E makes a name
+# read backwards) and lone surrogates.
+_MAYBE_UNSAFE = re.compile(r"[^\x20-\x7e]")
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _escaped(m: re.Match[str]) -> str:
     ch = m.group()
     if unicodedata.category(ch) not in _UNSAFE_CATEGORIES:
         return ch
+    if ch in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[ch]
     return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 
 
 def terminal_safe(text: str) -> str:
-    """``text`` fit for a terminal: each unsafe character shown as an escape (``\\x1b``, ``\\u202e``),
-    never sent raw and never dropped (the name in a message must still say which file)."""
+    """One message line fit for a terminal: each unsafe character (a newline too) shown as an escape
+    (``\\x1b``, ``\\n``, ``\\u202e``), never sent raw and never dropped (the name in a message must
+    still say which file)."""
     return _MAYBE_UNSAFE.sub(_escaped, text)
 
 
