@@ -720,6 +720,10 @@ RECENT_DAYS = 45  # a lead sentence's date this close before publication dates t
 NEXT_DAY_DAYS = 7  # a day named by the sentence after an undated lead, this close before publication, dates it
 
 
+# publication dates whose nearby days (RECENT_DAYS before, the next day) the calendar can hold
+_CALENDAR_ROOM = (dt.date.min + dt.timedelta(days=max(RECENT_DAYS, NEXT_DAY_DAYS)), dt.date.max - dt.timedelta(days=1))
+
+
 def _with_main_event(article: Article, events: list[Event], sentences: SentenceIndex, er: EventRules,
                      occasions: Table | None, known: frozenset[str]) -> list[Event]:
     """Mark the article's main event: what its headline and lead sentence report.
@@ -727,8 +731,8 @@ def _with_main_event(article: Article, events: list[Event], sentences: SentenceI
     A date of the lead sentence that falls shortly before publication ("today", "on Tuesday", "last
     week") dates it; otherwise (no date phrase, or only an older one: "begun two years ago") it is a new
     event at the publication date. Its title is the article's headline, when there is one."""
-    if article.date is None:
-        return events
+    if article.date is None or not _CALENDAR_ROOM[0] <= article.date <= _CALENDAR_ROOM[1]:
+        return events  # at the very ends of the calendar the day before or after cannot be written
     lead = _lead_sentence(article, sentences, er)
     if lead is None:
         return events
