@@ -3,13 +3,17 @@
 
 Runs the property of ``tests/test_fuzz.py`` (random Unicode articles, random headers and dates,
 random encodings and line ends -> ``build_timeline`` -> ``write_outputs``; no crash, outputs
-parse, offsets slice the ingested text) for many more examples than the suite does, in parallel
+parse, offsets slice the ingested text), or with ``--property inputs`` that of
+``tests/test_fuzz_inputs.py`` (file names as any bytes, front matter with tags and odd scalars,
+URLs, long and escape-laden header lines -> ``timeline build``; exit 0, every file in the manifest,
+nothing raw on the terminal, no bidi control in HTML or ICS), for many more examples than the suite does, in parallel
 batches with different seeds. A failing example does not stop the campaign: failures are grouped
 by where they were raised (exception type + innermost frame in ``timeline/`` or the test), and
 the shortest example of each group is printed, ready to paste into a regression test.
 
     .venv/bin/python scripts/fuzz.py --examples 5000            # all CPUs
     .venv/bin/python scripts/fuzz.py --examples 500 --jobs 1 --seed 7
+    .venv/bin/python scripts/fuzz.py --property inputs --examples 2000   # names, front matter, URLs, headers
 
 Exit code 0 when no example failed, 1 otherwise.
 """
@@ -39,33 +43,43 @@ def _signature(exc: BaseException) -> str:
     return f"{type(exc).__name__} at {where}: {first[:100]}"
 
 
-def run_batch(args: tuple[int, int]) -> dict:
-    """Run ``examples`` examples with ``seed``; return counts and the failures found (grouped)."""
-    seed, examples = args
+def _property(name: str):
+    """(hypothesis ``given`` decorator, check function) of the property called ``name``."""
+    if name == "inputs":  # file names, front matter, URLs, header lines (tests/test_fuzz_inputs.py)
+        import test_fuzz_inputs
+
+        return test_fuzz_inputs.inputs, test_fuzz_inputs.check_inputs
+    import test_fuzz  # article texts, encodings, dates (tests/test_fuzz.py)
+
+    return test_fuzz.pipeline_inputs, test_fuzz.check_pipeline
+
+
+def run_batch(args: tuple[int, int, str]) -> dict:
+    """Run ``examples`` examples of property ``name`` with ``seed``; return counts and the failures found (grouped)."""
+    seed, examples, name = args
     from hypothesis import HealthCheck, Phase, settings
     from hypothesis import seed as hseed
 
-    import test_fuzz
-
+    given, check = _property(name)
     tried = 0
     failures: dict[str, dict] = {}
 
     @hseed(seed)
     @settings(max_examples=examples, deadline=None, database=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
-    @test_fuzz.pipeline_inputs
-    def campaign(specs, duplicate_first, user_date):
+    @given
+    def campaign(**example):
         nonlocal tried
         tried += 1
         try:
-            test_fuzz.check_pipeline(specs, duplicate_first, user_date)
+            check(**example)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded, the campaign goes on
             sig = _signature(exc)
-            example = repr({"specs": specs, "duplicate_first": duplicate_first, "user_date": user_date})
-            entry = failures.setdefault(sig, {"count": 0, "example": example, "traceback": traceback.format_exc()})
+            shown = repr(example)
+            entry = failures.setdefault(sig, {"count": 0, "example": shown, "traceback": traceback.format_exc()})
             entry["count"] += 1
-            if len(example) < len(entry["example"]):
-                entry["example"], entry["traceback"] = example, traceback.format_exc()
+            if len(shown) < len(entry["example"]):
+                entry["example"], entry["traceback"] = shown, traceback.format_exc()
 
     campaign()
     return {"seed": seed, "tried": tried, "failures": failures}
@@ -78,12 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=200, help="examples per batch; each batch has its own seed")
     parser.add_argument("--seed", type=int, default=0, help="first seed (batch i uses seed + i)")
     parser.add_argument("--json", type=Path, default=None, help="also write the result as JSON here")
+    parser.add_argument("--property", choices=["pipeline", "inputs"], default="pipeline",
+                        help="pipeline: article texts, encodings and dates (tests/test_fuzz.py); inputs: file names, "
+                             "front matter, URLs and header lines (tests/test_fuzz_inputs.py)")
     opts = parser.parse_args(argv)
 
     batches, left, i = [], opts.examples, 0
     while left > 0:
         n = min(opts.batch, left)
-        batches.append((opts.seed + i, n))
+        batches.append((opts.seed + i, n, opts.property))
         left, i = left - n, i + 1
     started = time.monotonic()
     tried, failures = 0, {}

@@ -189,6 +189,7 @@ def check_pipeline(specs, duplicate_first: bool, user_date: dt.date | None) -> T
         for m in timeline.manifest:
             if m.status == ArticleStatus.SKIPPED:
                 assert m.reason
+                assert "a bug in timeline" not in m.reason, m.reason  # the fault boundary must not hide a crash
             if m.status == ArticleStatus.DUPLICATE:
                 assert m.duplicate_of
         used = {m.article_id for m in timeline.manifest if m.status in (ArticleStatus.USED, ArticleStatus.UNDATED)}

@@ -6,10 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import io
 import os
+import re
+import signal
 import sys
 import traceback
 from collections import Counter
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,30 +25,99 @@ from timeline.errors import TimelineError, UserError
 from timeline.models import ArticleStatus, DateSource, ManifestEntry, Timeline
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3  # documented in "timeline build --help" and README
+EXIT_SIGNAL = 128  # + the signal's number: 130 after Ctrl-C (SIGINT), 143 after SIGTERM, as shells report them
+
+# What must never reach a terminal raw: control characters (escape sequences set the window title,
+# clear the screen, move the cursor; a newline in a file name would forge a line of its own), C1
+# controls, line/paragraph separators, invisible format and bidi characters (U+202E makes a name
+# read backwards) and lone surrogates.
+_MAYBE_UNSAFE = re.compile(r"[^\x20-\x7e]")
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(m: re.Match[str]) -> str:
+    ch = m.group()
+    if unicodedata.category(ch) not in _UNSAFE_CATEGORIES:
+        return ch
+    if ch in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[ch]
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """One message line fit for a terminal: each unsafe character (a newline too) shown as an escape
+    (``\\x1b``, ``\\n``, ``\\u202e``), never sent raw and never dropped (the name in a message must
+    still say which file)."""
+    return _MAYBE_UNSAFE.sub(_escaped, text)
+
+
+def say(text: str, err: bool = False) -> None:
+    """One line on stdout (or stderr), terminal-safe; a closed stream is not an error."""
+    click.echo(terminal_safe(text), err=err)
+
+
+class _Signalled(BaseException):
+    """SIGTERM while the command runs: unwinds like Ctrl-C (temp files removed, nothing half-replaced)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_signalled(signum: int, _frame: object) -> None:
+    raise _Signalled(signum)
+
+
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """While the command runs, SIGTERM raises (so cleanup runs) instead of ending the process at once."""
+    if not hasattr(signal, "SIGTERM") or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_signalled)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn user errors into one line on stderr and exit code 2; unexpected errors into exit code 3."""
+    """Turn user errors into one line on stderr and exit code 2; unexpected errors into exit code 3;
+    Ctrl-C into exit code 130 (SIGTERM: 143), with one line and no traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         debug = bool(click.get_current_context().params.get("debug"))
         try:
-            return fn(*args, **kwargs)
+            with _sigterm_unwinds():
+                return fn(*args, **kwargs)
+        except KeyboardInterrupt:
+            if debug:
+                traceback.print_exc()
+            say("interrupted (Ctrl-C): outputs that were not yet replaced are left as they were", err=True)
+            sys.exit(EXIT_SIGNAL + signal.SIGINT)
+        except _Signalled as exc:
+            say(f"stopped by signal {exc.signum}: outputs that were not yet replaced are left as they were", err=True)
+            sys.exit(EXIT_SIGNAL + exc.signum)
         except (UserError, OSError) as exc:
             if debug:
                 traceback.print_exc()
-            click.echo(f"error: {_plain(exc)}", err=True)
+            say(f"error: {_plain(exc)}", err=True)
             sys.exit(EXIT_USAGE)
         except TimelineError as exc:
             if debug:
                 traceback.print_exc()
-            click.echo(f"internal error: {exc}", err=True)
+            say(f"internal error: {exc}", err=True)
             sys.exit(EXIT_BUG)
         except Exception as exc:  # noqa: BLE001 - last resort: one readable line instead of a traceback
             if debug:
                 traceback.print_exc()
-            click.echo(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for details)", err=True)
+            say(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for details)", err=True)
             sys.exit(EXIT_BUG)
 
     return wrapper
@@ -133,7 +206,18 @@ def summary_line(timeline: Timeline, written: list[Path]) -> str:
     return f"{'; '.join(parts)}. {events}. Wrote {files}."
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Ctrl-C anywhere (even while options are parsed) exits 130, not click's 1 (the --strict code)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            say("interrupted (Ctrl-C)", err=True)
+            sys.exit(EXIT_SIGNAL + signal.SIGINT)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="timeline")
 def main() -> None:
     """Turn news articles into an ordered timeline of events, with every date traced to its sentence.
@@ -229,16 +313,21 @@ def build(paths: tuple[str, ...], out_dir: Path, formats: str, dates: tuple[str,
       0  done (inputs that could not be used are listed; the build still completes)
       1  --strict was given and an input was skipped, duplicated or left undated
       2  a problem you can fix: no input exists, a bad option, an output folder that is a file
-         or cannot be written
+         or cannot be written, a folder in the way of an output, -o - with standard output
+         closed, another build writing to the same folder for over 10 minutes (nothing is
+         replaced then)
       3  a bug in timeline itself (please report it with the output of --debug)
+      130  interrupted with Ctrl-C (143: stopped by SIGTERM)
     """
+    from timeline.export.common import valid_url
     from timeline.pipeline import build as run_build
 
     inputs = _inputs(paths)
     chosen = _parse_formats(formats)
     user_dates = _parse_user_dates(dates)
-    if feed_url is not None and not feed_url.startswith(("https://", "http://")):
-        raise UserError(f"--feed-url {feed_url!r}: give the full address, starting with https://")
+    if feed_url is not None and not valid_url(feed_url):
+        raise UserError(f"--feed-url {feed_url!r}: give the full address of the calendar, starting with https:// "
+                        "(e.g. https://example.org/news.ics)")
     period = _parse_period(date_from, date_to)
     if no_cache and cache_path is not None:
         raise UserError("--cache and --no-cache contradict each other: give one")
@@ -257,9 +346,10 @@ def build(paths: tuple[str, ...], out_dir: Path, formats: str, dates: tuple[str,
             timeline, written = run_build(inputs, out_dir, chosen, user_dates, templates_dir, title=title,
                                           min_sources=min_sources, top=top, about=about, coarse=coarse, feed_url=feed_url,
                                           source_date_epoch=_source_date_epoch(), fetch_pages=fetch_pages,
-                                          execution=execution, period=period)
+                                          execution=execution, period=period,
+                                          on_wait=lambda message: say(f"waiting: {message}", err=True))
     _warn(timeline, quiet)
-    click.echo(summary_line(timeline, written))
+    say(summary_line(timeline, written))
     if strict and any(m.status != ArticleStatus.USED for m in timeline.manifest):
         sys.exit(EXIT_SKIPPED)
 
@@ -308,7 +398,7 @@ def _warn(timeline: Timeline, quiet: bool) -> None:
         return
     for m in timeline.manifest:
         if message := _manifest_message(m):
-            click.echo(f"warning: {message}", err=True)
+            say(f"warning: {message}", err=True)
 
 
 @contextmanager
@@ -343,14 +433,34 @@ def _build_to_stdout(paths: list[Path | str], formats: list[str], user_dates: di
     _require_some_input(paths)
     if len(formats) != 1:
         raise UserError("-o - writes one output to standard output: choose it with --format (ics, json, html, timelinejs, csv or md)")
+    if not _stdout_open():
+        raise UserError("-o -: standard output is closed, so there is nowhere to write the output "
+                        "(redirect it to a file, or give a folder with -o)")
     with _cycle_collector_paused():
         timeline, rendered = render(list(paths), formats, user_dates, templates_dir, title=title, min_sources=min_sources,
                                     top=top, about=about, coarse=coarse, feed_url=feed_url,
                                     source_date_epoch=_source_date_epoch(), fetch_pages=fetch_pages,
                                     execution=execution, period=period)
     _warn(timeline, quiet)
-    sys.stdout.buffer.write(rendered[FILES[formats[0]][0]])
-    sys.stdout.flush()
+    try:
+        sys.stdout.buffer.write(rendered[FILES[formats[0]][0]])
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away ("| head"): say so once, and keep Python quiet at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise UserError("-o -: standard output was closed before the whole output was written") from None
+
+
+def _stdout_open() -> bool:
+    """False when the process was started with standard output closed (``>&-``)."""
+    if sys.stdout is None:
+        return False
+    try:
+        os.fstat(sys.stdout.fileno())
+    except (io.UnsupportedOperation, AttributeError, ValueError):
+        return True  # no file descriptor (a test runner's buffer): writable as far as we know
+    except OSError:
+        return False
+    return True
 
 
 def _snapshot(paths: tuple[Path, ...]) -> dict[str, tuple[int, int]]:
@@ -405,9 +515,10 @@ def watch(paths: tuple[Path, ...], out_dir: Path, interval: float, jobs: int | N
             if seen != built and seen == last:  # changed since the last build, and settled for one interval
                 with _execution(jobs, "local", None, cache_path, quiet) as execution, _cycle_collector_paused():
                     timeline, written = run_build(list(paths), out_dir, execution=execution,
-                                                  source_date_epoch=_source_date_epoch())
+                                                  source_date_epoch=_source_date_epoch(),
+                                                  on_wait=lambda message: say(f"waiting: {message}", err=True))
                 _warn(timeline, quiet)
-                click.echo(summary_line(timeline, written))
+                say(summary_line(timeline, written))
                 built, builds = seen, builds + 1
                 if max_builds is not None and builds >= max_builds:
                     return

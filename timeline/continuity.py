@@ -8,6 +8,8 @@ same as a previous one when they share sources (same article text and same sente
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections import defaultdict
 from pathlib import Path
 
@@ -56,13 +58,33 @@ class PreviousTimeline(_Lean):
     manifest: list[_PreviousManifest]
 
 
+PREVIOUS_MAX_BYTES = 1 << 30  # a previous timeline.json larger than this is not read (none is this large)
+
+
 def load_previous(out_dir: Path) -> PreviousTimeline | None:
-    """The timeline of the last build in ``out_dir``, or None if there is none (or it is unreadable)."""
+    """The timeline of the last build in ``out_dir``, or None if there is none (or it is unreadable).
+
+    Only a regular file is read: a FIFO there would block the build forever and a link to /dev/zero
+    would fill the memory, so anything else (and a file over ``PREVIOUS_MAX_BYTES``) counts as none;
+    the build then replaces it."""
     path = Path(out_dir) / "timeline.json"
     try:
-        return PreviousTimeline.model_validate_json(path.read_bytes())
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > PREVIOUS_MAX_BYTES:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(PREVIOUS_MAX_BYTES + 1)
+        if len(data) > PREVIOUS_MAX_BYTES:
+            return None
+        return PreviousTimeline.model_validate_json(data)
     except (OSError, ValidationError, ValueError, json.JSONDecodeError):
         return None
+    finally:
+        os.close(fd)
 
 
 def _source_keys(entry: Entry, sha: dict[str, str]) -> set[tuple[str, int]]:

@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
-from timeline.compact import dumps, pack, pack_sketch
+from timeline.compact import PACK_VERSION, dumps, pack, pack_sketch
 from timeline.errors import UserError
 from timeline.models import Article
 from timeline.resources import Resources
@@ -34,11 +34,15 @@ def analyze_packed(articles: Sequence[Article], resources: Resources) -> list[by
     """The per-article steps on each article and the sketch that finds its near-duplicates, each result
     packed (JSON bytes): small to send back, and what the cache keeps."""
     from timeline.neardup import sketch
-    from timeline.pipeline import analyze_article
+    from timeline.pipeline import analyze_article, failure_reason
 
     out = []
     for article in articles:
-        packed = pack(analyze_article(article, resources))
+        try:
+            packed = pack(analyze_article(article, resources))
+        except Exception as exc:  # noqa: BLE001 - the fault boundary of one article: the batch goes on
+            out.append(dumps({"v": PACK_VERSION, "failed": failure_reason(exc)}))
+            continue
         packed["sketch"] = pack_sketch(sketch(article.text[article.body_start:]))
         out.append(dumps(packed))
     return out

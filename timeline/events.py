@@ -6,6 +6,7 @@ processed in parallel and cached. The language knowledge lives in lang/<lang>/ev
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
@@ -592,27 +593,58 @@ def _participial_main_clause(text: str, sentence: tuple[int, int], mention: Ment
     return comma + 1, sentence[1]
 
 
+MAX_SENTENCE_CHARS = 2000  # a longer "sentence" (a list, a table, text without full stops) is read and
+                           # quoted only this far around each of its dates
+MAX_EVENTS_PER_SENTENCE = 25  # a sentence naming more dates than this is a list or a table, not a statement:
+                              # its first 25 dated things become events, the rest none (work and outputs stay linear)
+
+
+def _window(text: str, sentence: tuple[int, int], mention: Mention, limit: int = MAX_SENTENCE_CHARS) -> tuple[int, int]:
+    """The sentence, or for a very long one the stretch of at most ``limit`` characters around the
+    mention, cut at spaces (so the quote and every offset stay exact)."""
+    start, end = sentence
+    if end - start <= limit:
+        return sentence
+    half = max(0, (limit - (mention.end - mention.start)) // 2)
+    lo, hi = max(start, mention.start - half), min(end, mention.end + half)
+    cut_lo = text.find(" ", lo, mention.start) if lo > start else -1
+    cut_hi = text.rfind(" ", mention.end, hi) if hi < end else -1
+    return (cut_lo + 1 if cut_lo >= 0 else lo), (cut_hi if cut_hi >= 0 else hi)
+
+
 def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: EventRules) -> list[Event]:
     """One event per (clause, date): title, quote (the sentence), status, places and matching terms; plus the
-    article's main event (its headline and lead sentence), at the publication date when no phrase dates it."""
+    article's main event (its headline and lead sentence), at the publication date when no phrase dates it.
+
+    Linear in the article: each mention looks only at its own sentence (at most ``MAX_SENTENCE_CHARS``
+    around it), and finds the other dates there and the events already made by bisection (mentions
+    come in text order)."""
     text = article.text
     sentences = SentenceIndex(sentence_spans(text, article.body_start, rules.language))
     events: list[Event] = []
     seen: set[tuple[int, int, str]] = set()
+    seen_starts: dict[str, list[int]] = {}  # key[2] (moment or value) -> sorted starts of the keys seen
     known = _names_inside_sentences(text, er)
     people = _People(text[article.body_start:], er)
     dating = _dating_mentions(article, mentions, sentences, er)
     # a recurring date in a sentence that also dates something is tied to that date, not context
     dated_sentences = {sentences.at(m.start) for m in dating if (m.event_when or m.timex).start is not None}
-    for mention in dating:
+    dating_starts = [m.start for m in dating]
+    mention_starts = [m.start for m in mentions]
+    per_sentence: dict[tuple[int, int], int] = {}
+    for index, mention in enumerate(dating):
         when = mention.event_when or mention.timex
-        sentence = sentences.at(mention.start)
-        if when.start is None and sentence in dated_sentences:
+        full = sentences.at(mention.start)
+        if when.start is None and full in dated_sentences:
             continue
+        if per_sentence.get(full, 0) >= MAX_EVENTS_PER_SENTENCE:
+            continue
+        sentence = _window(text, full, mention)
         if mention.event_when is not None:
             clauses = [clause_after(text, sentence, _skip_word(text, mention.end), er)]
         else:
-            cuts = tuple(m.end for m in dating if m is not mention and sentence[0] <= m.start < sentence[1]
+            lo, hi = bisect.bisect_left(dating_starts, sentence[0]), bisect.bisect_left(dating_starts, sentence[1])
+            cuts = tuple(m.end for i, m in enumerate(dating[lo:hi], lo) if i != index
                          and (m.timex.start or m.event_when) and not _joined(text, mention, m, er))
             clauses = [clause_around(text, sentence, mention.start, mention.end, er, cuts)]
             if er.period_end is not None and (er.period_end.search(text, sentence[0], mention.start)
@@ -623,17 +655,25 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
             main = _participial_main_clause(text, sentence, mention, er)
             if main:
                 clauses.append(clause_around(text, sentence, main[0], main[0], er) if main[0] < main[1] else main)
+        previous = sentences.before(mention.start)
+        if previous is not None and previous[1] - previous[0] > MAX_SENTENCE_CHARS:
+            previous = (previous[1] - MAX_SENTENCE_CHARS, previous[1])
+        nearby = tuple(mentions[bisect.bisect_left(mention_starts, sentence[0]):bisect.bisect_left(mention_starts, sentence[1])])
         for clause in clauses:
             moment = when.instant.astimezone(dt.timezone.utc).isoformat() if when.instant else str(when.start)
             key = (*clause, moment)
             if when.start is None:  # recurring: one per sentence and value ("Victory Day ... on May 9")
-                key = (*sentence, when.value)
-            same_sentence_instant = any(k[2] == key[2] and sentence[0] <= k[0] < sentence[1] for k in seen)
+                key = (*full, when.value)
+            starts = seen_starts.get(key[2], [])
+            at = bisect.bisect_left(starts, full[0])
+            same_sentence_instant = at < len(starts) and starts[at] < full[1]
             if key in seen or (when.instant and same_sentence_instant):
                 continue
             seen.add(key)
-            events.append(_event(article, mention, when, sentence, clause, er, sentences.before(mention.start),
-                                 rules.tables.get("holiday"), known, sentences, people, tuple(mentions)))
+            bisect.insort(seen_starts.setdefault(key[2], []), key[0])
+            per_sentence[full] = per_sentence.get(full, 0) + 1
+            events.append(_event(article, mention, when, sentence, clause, er, previous,
+                                 rules.tables.get("holiday"), known, sentences, people, nearby))
     return _with_main_event(article, events, sentences, er, rules.tables.get("holiday"), known)
 
 
@@ -645,12 +685,14 @@ def _joined(text: str, a: Mention, b: Mention, er: EventRules) -> bool:
 
 
 def _ends_at_next(text: str, mention: Mention, mentions: list[Mention], er: EventRules) -> Mention | None:
-    """The date that ends the period ``mention`` names, right after it ("the third quarter [ended Aug. 26]")."""
+    """The date that ends the period ``mention`` names, right after it ("the third quarter [ended Aug. 26]").
+    ``mentions`` are in text order: the few starting just after it are found by bisection."""
     if er.period_end is None:
         return None
-    for other in mentions:
-        if other.start > mention.end and other.start - mention.end <= PERIOD_END_GAP \
-                and er.period_end.search(text, mention.end, other.start):
+    for other in mentions[bisect.bisect_right(mentions, mention.end, key=lambda m: m.start):]:
+        if other.start - mention.end > PERIOD_END_GAP:
+            break
+        if er.period_end.search(text, mention.end, other.start):
             return other
     return None
 
@@ -678,6 +720,10 @@ RECENT_DAYS = 45  # a lead sentence's date this close before publication dates t
 NEXT_DAY_DAYS = 7  # a day named by the sentence after an undated lead, this close before publication, dates it
 
 
+# publication dates whose nearby days (RECENT_DAYS before, the next day) the calendar can hold
+_CALENDAR_ROOM = (dt.date.min + dt.timedelta(days=max(RECENT_DAYS, NEXT_DAY_DAYS)), dt.date.max - dt.timedelta(days=1))
+
+
 def _with_main_event(article: Article, events: list[Event], sentences: SentenceIndex, er: EventRules,
                      occasions: Table | None, known: frozenset[str]) -> list[Event]:
     """Mark the article's main event: what its headline and lead sentence report.
@@ -685,8 +731,8 @@ def _with_main_event(article: Article, events: list[Event], sentences: SentenceI
     A date of the lead sentence that falls shortly before publication ("today", "on Tuesday", "last
     week") dates it; otherwise (no date phrase, or only an older one: "begun two years ago") it is a new
     event at the publication date. Its title is the article's headline, when there is one."""
-    if article.date is None:
-        return events
+    if article.date is None or not _CALENDAR_ROOM[0] <= article.date <= _CALENDAR_ROOM[1]:
+        return events  # at the very ends of the calendar the day before or after cannot be written
     lead = _lead_sentence(article, sentences, er)
     if lead is None:
         return events
@@ -876,7 +922,8 @@ def _pronoun_name(text: str, sentences: SentenceIndex, sentence: tuple[int, int]
     opens with no pronoun or nothing fits."""
     if er.person_pronoun is None or er.thing_pronoun is None or er.company_noun is None:
         return None
-    index = sentences.spans.index(sentence) if sentence in sentences.spans else 0
+    i = bisect.bisect_right(sentences.starts, sentence[0]) - 1  # the sentence holding it (no scan of the list)
+    index = max(i, 0)
     window = sentences.spans[max(0, index - PRONOUN_SENTENCES)][0]
     if er.person_pronoun.match(text, pos):
         surnames = people.names() if people is not None else frozenset()

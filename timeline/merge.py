@@ -46,6 +46,9 @@ CONFLICT_LINK = 0.50      # clause similarity for one happening reported on diff
 CONFLICT_WINDOW_DAYS = 3  # how far apart two reported days of one event may be
 SAME_DAY_CORE = 0.10      # clause or sentence similarity each event of two same-date groups needs in the other
 CONFLICT_CORE = 0.20      # clause similarity every cross-day pair of two groups needs to become one disputed entry
+INSTANT_TOLERANCE = dt.timedelta(hours=3)  # timed reports of one event further apart than this disagree
+GROUP_SAMPLE = 64         # the every-member tests of two groups (alike, covers, clashes) read at most this many
+                          # members of each, spread evenly: one happening told thousands of times stays linear
 INDEX_TERMS = 6           # rarest clause words per event used (with its names) to find candidates
 CONFLICT_KEYS = 4         # rarest clause words used to find the same happening on other days
 POSTINGS_LIMIT = 64       # compare with at most this many earlier events per word (keeps big batches linear)
@@ -209,11 +212,19 @@ class _Judge:
         return out
 
     def compatible(self, uf: _UnionFind, ri: int, rj: int) -> bool:
-        a = self._signed(uf.members(ri))
+        a = self._signed(_sample(uf.members(ri)))
         if not a:
             return True
-        b = self._signed(uf.members(rj))
+        b = self._signed(_sample(uf.members(rj)))
         return not b or not any(clash(x, y) for x in a for y in b)
+
+
+def _sample(members: list[int]) -> list[int]:
+    """``members``, or GROUP_SAMPLE of them spread evenly over a larger group (the first included)."""
+    if len(members) <= GROUP_SAMPLE:
+        return members
+    step = len(members) / GROUP_SAMPLE
+    return [members[int(k * step)] for k in range(GROUP_SAMPLE)]
 
 
 def _blocks(keys: list[str]) -> dict[str, list[int]]:
@@ -349,6 +360,8 @@ def _alike(a: list[int], b: list[int], feats: list[_Features], w2: list[float], 
     ``floor``): two groups of one day join as groups, not through one event that resembles both."""
     if len(a) == 1 and len(b) == 1:
         return True  # the pair itself passed ``_same``
+    a, b = _sample(a), _sample(b)
+
     def like(x: int, others: list[int]) -> bool:
         fx = feats[x]
         for y in others:
@@ -363,6 +376,8 @@ def _alike(a: list[int], b: list[int], feats: list[_Features], w2: list[float], 
 def _covers(a: list[int], b: list[int], feats: list[_Features], w2: list[float], floor: float) -> bool:
     """Every event of each group has a like event (clause cosine >= ``floor``) in the other: the groups tell
     one happening as groups, not through a single bridging pair."""
+    a, b = _sample(a), _sample(b)
+
     def like(x: int, others: list[int]) -> bool:
         fx = feats[x]
         return any(_cosine(fx.terms, feats[y].terms, fx.terms_inv, feats[y].terms_inv, w2) >= floor for y in others)
@@ -426,6 +441,22 @@ def _contains(coarse: TimeValue, fine: TimeValue) -> bool:
             and coarse.start <= fine.start and fine.end <= coarse.end)
 
 
+def _time_conflict(events: list[Event], sources: list[Source]) -> tuple[Conflict, TimeValue] | None:
+    """Reports of one day whose clock times are hours apart (5 p.m. ET and 9 a.m. Moscow time are
+    15 hours apart): the same dispute as two days, between the instants; None if they agree."""
+    timed = [i for i, e in enumerate(events) if e.when.instant is not None]
+    if len(timed) < 2:
+        return None
+    instants = [events[i].when.instant for i in timed]
+    if max(instants) - min(instants) <= INSTANT_TOLERANCE:  # type: ignore[operator, type-var]
+        return None
+    chosen, conflict = _conflict([events[i] for i in timed], [events[i].when.value for i in timed], [sources[i] for i in timed])
+    if conflict is None:
+        return None
+    timed_events = [events[i] for i in timed]
+    return conflict, next(e.when for e in timed_events if e.when.value == chosen)
+
+
 def _best_title(events: list[Event], idf: dict[str, float], status: EventStatus) -> Event:
     """The most informative source: one that tells it as it stands (status), with the terms
     most shared with the group, then the longest."""
@@ -478,6 +509,8 @@ def _group_entry(group: list[Event], group_keys: list[str], articles: dict[str, 
     supporting = [e for e, key in zip(events, keys) if key == chosen]
     confidence = min((src.confidence for src, key in zip(sources, keys) if key == chosen), key=CONFIDENCE_RANK.__getitem__)
     when = min((e.when for e in supporting), key=lambda v: (-PRECISION_RANK.get(v.precision, 0) if v.precision else 0, v.value))
+    if conflict is None and (timed := _time_conflict(supporting, [src for src, key in zip(sources, keys) if key == chosen])):
+        conflict, when = timed
     status = _status({e.status for e in events})
     best = _best_title(supporting, idf, status)
     places = list(dict.fromkeys(p for e in events for p in e.places))

@@ -41,6 +41,14 @@ def analyze_article(article: Article, resources: Resources) -> Analysis:
     return Analysis(article=article, mentions=mentions, events=events)
 
 
+def failure_reason(exc: BaseException) -> str:
+    """What the manifest says of an article whose analysis raised: the fault boundary of one article
+    (whatever its input, one article never takes the batch down; the exception is still a bug)."""
+    reason = (f"could not be analysed ({type(exc).__name__}: {exc}); this is a bug in timeline, "
+              "please report it with this file; the rest of the batch was built")
+    return reason.encode("utf-8", "replace").decode("utf-8")  # no lone surrogate from the input
+
+
 def analyze_batch(articles: Iterable[Article], resources: Resources) -> list[Analysis]:
     """Every article analysed, undated ones dated from the dated ones where their events allow;
     in article-id order."""
@@ -107,8 +115,10 @@ def build_timeline(inputs: Sequence[Input], user_dates: Mapping[str, dt.date] | 
         given = given or load_resources(lang)
         return given
 
+    failed: dict[str, str] = {}  # article id -> why its analysis failed (the fault boundary of one article)
     try:
-        manifest, analyses, sketches = _analyze_inputs(inputs, user_dates or {}, load, execution, store, fetch_pages)
+        manifest, analyses, sketches = _analyze_inputs(inputs, user_dates or {}, load, execution, store, fetch_pages,
+                                                       failed)
         if store is not None:
             store.flush()
             store.prune()
@@ -116,7 +126,7 @@ def build_timeline(inputs: Sequence[Input], user_dates: Mapping[str, dt.date] | 
         if store is not None:
             store.close()
     # a batch step on the texts: near-duplicates (syndicated copies, light rewrites) of one story
-    copies = copies_among(sketches)
+    copies = {k: c for k, c in copies_among(sketches).items() if c.source_id not in failed}
     del sketches
     analyses.sort(key=lambda a: a.article.id)
     analyses, folded = fold_copies(analyses, copies)
@@ -127,7 +137,7 @@ def build_timeline(inputs: Sequence[Input], user_dates: Mapping[str, dt.date] | 
         title=title or briefing.batch_title(analyses, resources.merge, resources.rules.language, resources.events),
         **_period(entries),
         entries=entries,
-        manifest=[_update_manifest(m, by_id, copies) for m in manifest],
+        manifest=[_update_manifest(m, by_id, copies, failed) for m in manifest],
     )
 
 
@@ -144,11 +154,12 @@ def _share_fields_sets(entries: list[Entry]) -> list[Entry]:
 
 
 def _analyze_inputs(inputs: Sequence[Input], user_dates: Mapping[str, dt.date], load: Callable[[], Resources],
-                    execution: Execution, store: AnalysisCache | None, fetch_pages: bool,
+                    execution: Execution, store: AnalysisCache | None, fetch_pages: bool, failed: dict[str, str],
                     ) -> tuple[list[ManifestEntry], list[AnalysisRecord], list[tuple[str, Sketch, dt.date | None, int]]]:
     """Every input read once, in order; dated articles analysed by the engine (or found in the cache),
     then undated ones dated from them. Returns the manifest (files in path order, then in-memory
-    records), one record per used article, and each used article's near-duplicate sketch."""
+    records), one record per used article, and each used article's near-duplicate sketch. An article whose
+    analysis raised is left out and ``failed[its id]`` says why."""
     files = [p for p in inputs if not isinstance(p, Mapping)]
     given_records = [p for p in inputs if isinstance(p, Mapping)]
     manifest: list[ManifestEntry] = []
@@ -218,9 +229,13 @@ def _analyze_inputs(inputs: Sequence[Input], user_dates: Mapping[str, dt.date], 
     try:
         for chunk, results in engine.map(chunked(chain(head, pending), size)):
             for article, data in zip(chunk, results, strict=True):
+                packed = loads(data)
+                if "failed" in packed:  # the engine's fault boundary (engine.analyze_packed): not cached
+                    failed[article.id] = packed["failed"]
+                    continue
                 if store is not None:
                     store.put(key(article), data)
-                took(article, loads(data))
+                took(article, packed)
             if progress:
                 progress.advance(len(chunk))
     finally:
@@ -232,8 +247,12 @@ def _analyze_inputs(inputs: Sequence[Input], user_dates: Mapping[str, dt.date], 
         # the reference: every analysis so far but the inferred ones (an inference never rests on another)
         reference = [r for r in records if r.article.date_source != DateSource.INFERRED]
         assert resources is not None
-        result = infer_date(article, reference, lambda a: analyze_article(a, resources), resources.events)
-        analysis = result[0] if result else analyze_article(article, resources)  # absolute dates still count
+        try:
+            result = infer_date(article, reference, lambda a: analyze_article(a, resources), resources.events)
+            analysis = result[0] if result else analyze_article(article, resources)  # absolute dates still count
+        except Exception as exc:  # noqa: BLE001 - the fault boundary of one article
+            failed[article.id] = failure_reason(exc)
+            continue
         records.append(unpacker.unpack(analysis.article, loads(dumps(pack(analysis)))))
         if progress:
             progress.advance()
@@ -264,7 +283,10 @@ def _period(entries: Sequence[Entry]) -> dict[str, dt.date | None]:
             "period_end": (max(ends) - dt.timedelta(days=1)) if ends else None}
 
 
-def _update_manifest(entry: ManifestEntry, by_id: Mapping[str, Article], copies: Mapping[str, Copy]) -> ManifestEntry:
+def _update_manifest(entry: ManifestEntry, by_id: Mapping[str, Article], copies: Mapping[str, Copy],
+                     failed: Mapping[str, str]) -> ManifestEntry:
+    if entry.article_id in failed and entry.status != ArticleStatus.DUPLICATE:
+        return entry.model_copy(update={"status": ArticleStatus.SKIPPED, "reason": failed[entry.article_id]})
     article = by_id.get(entry.article_id or "")
     if article is None:
         return entry
@@ -334,20 +356,24 @@ def build(paths: Sequence[Input], out_dir: Path, formats: Iterable[str] | None =
           lang: str = "en", title: str | None = None, *, min_sources: int = 1, top: int | None = None,
           about: str | None = None, coarse: str = "span", feed_url: str | None = None,
           source_date_epoch: str | None = None, fetch_pages: bool = False, execution: Execution | None = None,
-          period: Period = (None, None)) -> tuple[Timeline, list[Path]]:
+          period: Period = (None, None), on_wait: Callable[[str], None] | None = None) -> tuple[Timeline, list[Path]]:
     """Build the timeline and write the chosen formats into ``out_dir`` (atomically). Entries that
-    continue those of the previous build there keep their UIDs (see continuity.py)."""
+    continue those of the previous build there keep their UIDs (see continuity.py).
+
+    The folder is held from reading the previous build to the last rename: another build into it
+    waits (``on_wait`` is told why), so two builds never leave a mixed set of outputs."""
     from timeline.continuity import carry_over, load_previous
-    from timeline.export import FORMATS, write_outputs
+    from timeline.export import FORMATS, output_lock, write_outputs
 
     full = build_timeline(paths, user_dates, lang, title or _about_title(about), fetch_pages=fetch_pages,
                           execution=execution)
     require_usable(full, paths)  # before anything is written: an empty build leaves the old outputs
     timeline = select(full, min_sources, top, about, load_resources(lang) if about else None, period)
-    previous = load_previous(out_dir)
-    if previous is not None:
-        timeline = timeline.model_copy(update={"entries": carry_over(
-            timeline.entries, previous, _fingerprints(timeline), _fingerprints(previous))})
-    written = write_outputs(timeline, out_dir, formats or FORMATS, templates_dir=templates_dir,
-                            coarse=coarse, feed_url=feed_url, source_date_epoch=source_date_epoch)  # type: ignore[arg-type]
+    with output_lock(out_dir, on_wait):
+        previous = load_previous(out_dir)
+        if previous is not None:
+            timeline = timeline.model_copy(update={"entries": carry_over(
+                timeline.entries, previous, _fingerprints(timeline), _fingerprints(previous))})
+        written = write_outputs(timeline, out_dir, formats or FORMATS, templates_dir=templates_dir,
+                                coarse=coarse, feed_url=feed_url, source_date_epoch=source_date_epoch)  # type: ignore[arg-type]
     return timeline, written

@@ -13,10 +13,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from timeline.errors import UserError
 from timeline.export.html import render_html
 from timeline.export.ical import COARSE_POLICIES, CoarsePolicy, iter_ics, render_ics
 from timeline.export.json import iter_json, iter_timelinejs, render_json, render_schema, render_timelinejs
@@ -138,9 +141,10 @@ class _Staged:
         fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
         return fd
 
-    def commit(self) -> None:
-        """Give the temp file its name (``os.replace``: readers see the old file or the new one)."""
-        if self.tmp is None:  # anonymous: link it in under a unique hidden name first
+    def link(self) -> None:
+        """An anonymous temp file gets a unique hidden name in its folder (no-op for a named one). This
+        can fail (no space for the folder entry); it replaces nothing."""
+        if self.tmp is None:
             assert self.fd is not None
             folder_fd = os.open(self.path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
             try:
@@ -153,6 +157,11 @@ class _Staged:
                     self.tmp = str(self.path.parent / name)
             finally:
                 os.close(folder_fd)
+
+    def commit(self) -> None:
+        """Give the temp file its name (``os.replace``: readers see the old file or the new one)."""
+        self.link()
+        assert self.tmp is not None
         os.replace(self.tmp, self.path)
         self.tmp = None
         self.discard()
@@ -169,6 +178,48 @@ class _Staged:
             self.fd = None
 
 
+LOCK_WAIT_SECONDS = 600  # how long a build waits for another one writing into the same folder
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path, on_wait: Callable[[str], None] | None = None,
+                wait: float = LOCK_WAIT_SECONDS) -> Iterator[Path]:
+    """Hold the output folder (created if missing) for one build: a second build into the same folder
+    waits until the first is done (``on_wait`` hears why once), or fails with UserError after ``wait``
+    seconds; two builds never interleave their outputs. The lock is the folder itself (``flock`` on
+    it): the kernel drops it when the process ends, however it ends, so no stale lock file remains."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): outputs are still renamed atomically, one by one
+        yield out
+        return
+    fd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait(f"another timeline build is writing to {out}; this one goes on when it is done")
+            deadline = time.monotonic() + wait
+            while True:
+                time.sleep(0.1)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise UserError(f"{out}: another timeline build has been writing there for over "
+                                        f"{wait:.0f} seconds; nothing was replaced (try again when it is done)") from None
+        except OSError as exc:  # a file system without flock (some network mounts): go on unlocked
+            if exc.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EBADF, errno.EINVAL):
+                raise
+        yield out
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def _named(exc: OSError, path: Path) -> OSError:
     """The same error naming the output folder and file, so the CLI prints one plain line such as
     ``dist: cannot write timeline.ics there: No space left on device`` (not a temp file's name)."""
@@ -183,9 +234,32 @@ def _stage(path: Path, data: bytes | Iterable[bytes]) -> _Staged:
         raise _named(exc, path) from exc
 
 
-def _commit_all(staged: list[_Staged]) -> None:
-    """Rename every staged file into place; on failure discard what is left (no temp file stays)."""
+def _check_target(path: Path) -> None:
+    """Raise (before any output is replaced) if ``path`` is something a rename cannot replace: a
+    folder, or a mount point."""
     try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "a folder of that name is in the way", str(path))
+    if st.st_dev != os.stat(path.parent).st_dev:
+        raise OSError(errno.EBUSY, "a mount point of that name is in the way", str(path))
+
+
+def _commit_all(staged: list[_Staged]) -> None:
+    """Rename every staged file into place; on failure discard what is left (no temp file stays).
+
+    All or nothing where it can be known beforehand: every temp file is named first and every target
+    checked (a folder in the way), so those failures replace no output. A rename itself failing
+    half-way (an I/O error) leaves each file whole, the old one or the new one."""
+    try:
+        for s in staged:
+            try:
+                s.link()
+                _check_target(s.path)
+            except OSError as exc:
+                raise _named(exc, s.path) from exc
         for s in staged:
             try:
                 s.commit()
@@ -253,6 +327,7 @@ __all__ = [
     "EXTRA_FORMATS",
     "FORMATS",
     "FILES",
+    "output_lock",
     "render_html",
     "render_ics",
     "render_json",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 from timeline.models import PRECISION_RANK, Entry, Precision, Timeline, TimeValue
 
@@ -24,14 +24,23 @@ COARSE = frozenset(p for p in Precision if PRECISION_RANK[p] < PRECISION_RANK[Pr
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 
 
+# Invisible characters that change how the text around them is shown: bidi embeddings, overrides,
+# isolates and marks (U+202E makes "invoice\u202etxt.exe" read "invoiceexe.txt"), zero-width and other
+# format characters, and tag characters (invisible text), except inside an emoji flag sequence.
+_INVISIBLE = re.compile("[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+                        "|(\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F)|[\U000E0000-\U000E007F]")
+
+
 def clean_text(text: str | None) -> str:
-    """Untrusted text made safe for every format: newlines normalised to ``\\n``, other control
-    characters (which break iCalendar lines, XML and terminals) removed. Escaping is each
-    writer's job; this only removes what no format can carry."""
+    """Untrusted text made safe for every format that is shown to people (HTML, ICS, TimelineJS): newlines
+    normalised to ``\\n``, other control characters (which break iCalendar lines, XML and terminals)
+    removed, and invisible bidi and format characters removed, so no text reads backwards or hides
+    text. Escaping is each writer's job; this only removes what no display should carry.
+    timeline.json is data and keeps the text as written."""
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text)
+    return _INVISIBLE.sub(lambda m: m.group(1) or "", _CONTROL.sub("", text))
 
 
 def one_line(text: str | None) -> str:
@@ -39,7 +48,34 @@ def one_line(text: str | None) -> str:
     return " ".join(clean_text(text).split())
 
 
+def shown_name(path: str | None) -> str:
+    """A file name for display: on one line, each invisible bidi or format character shown as ``<U+202E>``
+    (a name must be findable, so what it holds is said rather than dropped)."""
+    name = " ".join(_CONTROL.sub("", (path or "").replace("\r", "\n")).split())
+    return _INVISIBLE.sub(lambda m: m.group(1) or "".join(f"<U+{ord(c):04X}>" for c in m.group()), name)
+
+
 _URL_SAFE = "!#$&'()*+,/:;=?@-._~%"
+
+
+def _http_parts(url: str) -> SplitResult | None:
+    """The parts of an http(s) URL with a host a browser could reach, else None (never raises: a
+    bracket that opens no IPv6 address, ``https://[x``, makes ``urlsplit`` raise ValueError)."""
+    if not re.match(r"(?i)https?://[^/?#\s]", url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host, _ = parts.hostname, parts.port  # .port raises ValueError for a port that is no number 0-65535
+    except ValueError:
+        return None
+    if not host or re.search(r"[\s\x00-\x1f\x7f]", parts.netloc):
+        return None
+    return parts
+
+
+def valid_url(url: str) -> bool:
+    """True for an http(s) URL with a reachable-looking host, written without spaces or control characters."""
+    return url == url.strip() and not re.search(r"[\s\x00-\x1f\x7f]", url) and _http_parts(url) is not None
 
 
 def safe_url(url: str | None) -> str | None:
@@ -48,9 +84,9 @@ def safe_url(url: str | None) -> str | None:
     Other schemes (``javascript:``, ``data:``, ``file:``) are dropped; characters a URL may not
     contain (spaces, ``<``, ``>``, quotes, non-ASCII ...) are percent-encoded; existing escapes stay."""
     url = one_line(url)
-    if not re.match(r"(?i)https?://[^/?#\s]", url):
+    parts = _http_parts(url)
+    if parts is None:
         return None
-    parts = urlsplit(url)
     netloc = parts.netloc
     if not netloc.isascii():  # internationalised host name -> punycode, as browsers send it
         try:

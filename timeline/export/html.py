@@ -21,7 +21,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from timeline.export.common import clean_text, is_coarse, is_timed, one_line, placeable, safe_url, timeline_period, unplaced
+from timeline.export.common import (clean_text, is_coarse, is_timed, one_line, placeable, safe_url, shown_name,
+                                     timeline_period, unplaced)
 from timeline.export.labels import Labels, load_labels
 from timeline.models import PRECISION_RANK, ArticleStatus, Entry, EventStatus, ManifestEntry, Precision, Timeline
 
@@ -262,8 +263,8 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
             notes[src.article_id] = Note(
                 number=len(notes) + 1,
                 article_id=src.article_id,
-                title=one_line(src.article_title) or one_line(src.path),
-                path=one_line(src.path),
+                title=one_line(src.article_title) or shown_name(src.path),
+                path=shown_name(src.path),
                 url=safe_url(src.url),
             )
         return notes[src.article_id].number
@@ -367,7 +368,7 @@ def _manifest_row(m: ManifestEntry, labels: Labels) -> ManifestRow:
     if m.copy_of:  # a near-duplicate: used, but not a source of its own
         reason = (reason + "; " if reason else "") + labels.phrase("copy_of", id=one_line(m.copy_of))
     return ManifestRow(
-        path=one_line(m.path),
+        path=shown_name(m.path),
         status=m.status.value,
         reason=reason,
         date=m.date.isoformat() if m.date else "",

@@ -30,6 +30,7 @@ from timeline.export.common import (
     one_line,
     placeable,
     safe_url,
+    shown_name,
     span_end,
     timeline_period,
     unique,
@@ -88,7 +89,7 @@ def event_description(entry: Entry, labels: Labels) -> str:
     if entry.sources:
         lines += ["", "Sources:"]
         for n, src in enumerate(entry.sources, 1):
-            parts = [one_line(src.article_title) or one_line(src.path), one_line(src.path)]
+            parts = [one_line(src.article_title) or shown_name(src.path), shown_name(src.path)]
             parts = unique(p for p in parts if p)
             url = safe_url(src.url)  # javascript:, data: ... are dropped, not shown even as text
             if url:

@@ -14,7 +14,8 @@ from html import escape
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from timeline.export.common import clean_text, is_coarse, is_timed, one_line, placeable, safe_url, timeline_period, unique
+from timeline.export.common import (clean_text, is_coarse, is_timed, one_line, placeable, safe_url, shown_name,
+                                     timeline_period, unique)
 from timeline.export.labels import Labels, load_labels
 from timeline.models import SCHEMA_VERSION, Entry, Precision, Timeline
 
@@ -133,11 +134,11 @@ def timelinejs_text(entry: Entry, labels: Labels) -> str:
     if entry.sources:
         items = []
         for src in entry.sources:
-            label = escape(one_line(src.article_title) or one_line(src.path))
+            label = escape(one_line(src.article_title) or shown_name(src.path))
             url = safe_url(src.url)
             if url:
                 label = f'<a href="{escape(url)}" rel="noopener noreferrer">{label}</a>'
-            items.append(f"<li>{label} <small>({escape(one_line(src.path))})</small></li>")
+            items.append(f"<li>{label} <small>({escape(shown_name(src.path))})</small></li>")
         out.append(f"<p>Sources:</p><ol>{''.join(items)}</ol>")
     return "".join(out)
 

@@ -86,7 +86,8 @@ def _natural(text: str) -> tuple:
 def manifest_order(path: str) -> tuple:
     """Inputs by path; the items of one feed or record file in their natural order (#L2 before #L10)."""
     base, sep, key = path.partition(ITEM_SEPARATOR) if not fetch.is_url(path) else (path, "", "")
-    return (*path_order(base), _natural(key) if sep else ())
+    # nested, so a path's parts are never compared with an item key ("in/#.txt" beside "in/a.txt")
+    return (tuple(path_order(base)), _natural(key) if sep else ())
 
 
 def url_id(url: str) -> str:

@@ -22,8 +22,24 @@ _CONTROL_SAMPLE = 8192  # characters checked for control codes
 _CONTROL_LIMIT = 0.05  # more than 5% control characters -> binary
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+NOT_UTF8_NAME = ("its name is not valid UTF-8 (the bytes that are not are shown as \\xNN); "
+                 "rename it to read it (e.g. with convmv)")
+
+
 def shown_path(path: Path | str) -> str:
-    return Path(path).as_posix()
+    """The path as text for messages and outputs. Bytes of a name that are not UTF-8 (a file named on
+    another system) arrive as lone surrogates (Python's surrogateescape); they are shown as ``\\xNN``,
+    so the path is always valid text (JSON, HTML and the terminal cannot carry surrogates)."""
+    text = Path(path).as_posix()
+    if _SURROGATE.search(text):
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
+
+
+def utf8_name(path: Path | str) -> bool:
+    """True when the path is valid UTF-8 text (no byte of it needed surrogateescape)."""
+    return not _SURROGATE.search(str(path))
 
 
 def path_order(path: Path | str) -> tuple[str, ...]:
@@ -68,7 +84,10 @@ def collect_paths(paths: Sequence[Path], tables: IngestTables | None = None) -> 
             skip(root, stat_problem(exc, root))
             continue
         if stat.S_ISREG(st.st_mode):
-            files.setdefault(shown_path(root), root)
+            if utf8_name(root):
+                files.setdefault(shown_path(root), root)
+            else:
+                skip(root, NOT_UTF8_NAME)
         elif not stat.S_ISDIR(st.st_mode):
             skip(root, "not a regular file (a device, pipe or socket)")
         else:
@@ -106,8 +125,14 @@ def collect_paths(paths: Sequence[Path], tables: IngestTables | None = None) -> 
                         else:
                             walked[key] = child
                             stack.append((child, (*ancestors, key)))
-                    elif wanted and stat.S_ISREG(cst.st_mode):
+                    elif not wanted:
+                        continue
+                    elif not utf8_name(child):
+                        skip(child, NOT_UTF8_NAME)
+                    elif stat.S_ISREG(cst.st_mode):
                         files.setdefault(shown_path(child), child)
+                    else:  # a FIFO, socket or device named like an article: said, never opened
+                        skip(child, "not a regular file (a device, pipe or socket)")
     ordered = sorted(files.values(), key=path_order)
     return ordered, sorted(skipped.values(), key=lambda m: path_order(m.path))
 

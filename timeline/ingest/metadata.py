@@ -16,6 +16,8 @@ from timeline.ingest.tables import IngestTables
 from timeline.models import DateSource
 
 HEADER_SCAN_LINES = 20  # a header block longer than this is body text, not a header
+MAX_DATE_CHARS = 100  # a longer header value is no date: refused before dateparser (whose work grows with it)
+SHOWN_CHARS = 120  # header text quoted in a message is cut to this many characters
 # Fixed reference times: a value whose reading depends on the reference is relative.
 _BASES = (dt.datetime(2000, 1, 1), dt.datetime(2001, 7, 15))
 
@@ -52,6 +54,8 @@ def parse_date(value: str, tables: IngestTables) -> dt.date:
     value = value.strip().strip("*_").strip()
     if not value:
         raise _DateProblem("empty date")
+    if len(value) > MAX_DATE_CHARS:
+        raise _DateProblem(f"{len(value):,} characters are too long for a date (at most {MAX_DATE_CHARS}); {_HINT}")
     if m := _ISO_RE.fullmatch(value):
         return _make_date(int(m[1]), int(m[2]), int(m[3]), value)
     if _PARTIAL_ISO_RE.fullmatch(value):
@@ -87,6 +91,10 @@ def parse_date(value: str, tables: IngestTables) -> dt.date:
         if word in tables.weekday_index and tables.weekday_index[word] != parsed.weekday():
             raise _DateProblem(f'"{value}" does not agree with itself: {_day_month(parsed)} {parsed.year} was a {parsed:%A}')
     return parsed
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
 def _is_date(value: str, tables: IngestTables) -> bool:
@@ -131,7 +139,7 @@ class Meta:
             self.fields.setdefault(name, value)
 
     def note_date(self, role: str, value: str, source: DateSource, where: str, found: str, line: int | None) -> None:
-        evidence = f'{where}: "{found}"'
+        evidence = f'{where}: "{_cut(found)}"'
         try:
             self.claims.append(_Claim(parse_date(value, self.tables), role, source, where, evidence, value.strip(), line))
         except _DateProblem as exc:
@@ -142,13 +150,36 @@ class Meta:
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
-    """yaml.SafeLoader that leaves timestamps as strings, so impossible dates get our message and line."""
+    """A YAML loader for front matter that cannot fail on a value: every scalar is the text as written,
+    whatever its tag (``!!timestamp 2025-02-30``, ``!!int 0x``, ``!!bool maybe``, a 5,000-digit number,
+    ``!custom x``), so a date gets our own message and line, and odd values of keys we do not read
+    cost nothing. Only ``null`` (and an empty value) is None; collections of any tag are lists and dicts."""
 
 
+def _scalar_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    if isinstance(node, yaml.ScalarNode):
+        return None if node.tag == "tag:yaml.org,2002:null" else loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+for _tag in ("int", "float", "bool", "timestamp", "binary", "str", "value", "set", "omap", "pairs", "seq", "map"):
+    _FrontMatterLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _scalar_text)
+_FrontMatterLoader.add_constructor(None, _scalar_text)  # any other tag, explicit or unknown
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:null",
+                                   lambda loader, node: None if isinstance(node, yaml.ScalarNode) else _scalar_text(loader, node))
 _FrontMatterLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def _text(value: object) -> str:
+    """A front matter value as text; a lone surrogate escape ("\\ud800") becomes U+FFFD (it is no character)."""
+    return _SURROGATES.sub("\ufffd", str(value))
+
 
 _FENCE_RE = re.compile(r"---[ \t]*\n")
 _FENCE_END_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.MULTILINE)
@@ -176,16 +207,15 @@ def read_front_matter(text: str, shown: str, meta: Meta) -> int:
     block_lines = block.split("\n")
     fm_fields = meta.tables.front_matter_field
     for key, value in data.items():
-        name = fm_fields.get(str(key).strip().lower())
+        if isinstance(key, (dict, list)):
+            continue
+        key = _text(key)
+        name = fm_fields.get(key.strip().lower())
         if name is None or value is None or isinstance(value, (dict, list)):
             continue
-        if isinstance(value, dt.datetime):
-            value = value.date().isoformat()
-        elif isinstance(value, dt.date):
-            value = value.isoformat()
-        value = str(value)
+        value = _text(value)
         line = next(
-            (i + 2 for i, ln in enumerate(block_lines) if re.match(rf"\s*['\"]?{re.escape(str(key))}['\"]?\s*:", ln)),
+            (i + 2 for i, ln in enumerate(block_lines) if re.match(rf"\s*['\"]?{re.escape(key)}['\"]?\s*:", ln)),
             None,
         )
         if name in ("date", "updated"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from timeline.gazetteer import Gazetteer
@@ -319,11 +320,18 @@ def in_quotation(text: str, sentence: tuple[int, int], offset: int) -> bool:
     return inside
 
 
-def local_zone(text: str, sentence: tuple[int, int], begin: int, gazetteer: Gazetteer) -> str | None:
-    """The zone of "local time": the first place with a zone in the sentence, else the article's most named one."""
+def local_zone(text: str, sentence: tuple[int, int], begin: int, gazetteer: Gazetteer,
+               article_zone: Callable[[], str | None] | None = None) -> str | None:
+    """The zone of "local time": the first place with a zone in the sentence, else the article's most named
+    one (``article_zone``, if given, says it: a caller with many such mentions finds it once)."""
     for hit in gazetteer.find(text, *sentence):
         if hit.zone:
             return hit.zone
+    return article_zone() if article_zone is not None else article_local_zone(text, begin, gazetteer)
+
+
+def article_local_zone(text: str, begin: int, gazetteer: Gazetteer) -> str | None:
+    """The zone of the place with a zone that the article names most, if any."""
     counts: dict[str, int] = {}
     for hit in gazetteer.find(text, begin):
         if hit.zone:

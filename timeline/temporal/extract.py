@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from timeline.models import Mention, Precision, TimeValue, TimexType
 from timeline.temporal.compile import Rule, Rules
-from timeline.temporal.context import QuoteTracker, SentenceIndex, TenseMarkers, local_zone, sentence_markers, sentence_spans, tense_near
+from timeline.temporal.context import (QuoteTracker, SentenceIndex, TenseMarkers, article_local_zone, local_zone,
+                                       sentence_markers, sentence_spans, tense_near)
 from timeline.temporal.resolve import Context, resolve
 from timeline.temporal.slots import fill
 
@@ -109,6 +110,9 @@ class _Memory:
         self.year = value.start.year
 
 
+MAX_MENTIONS_PER_SENTENCE = 200  # date phrases read from one sentence; the rest of a longer list is not read
+
+
 def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) -> list[Mention]:
     """Temporal expressions in ``text[begin:]`` with offsets into ``text`` and resolved values.
 
@@ -121,6 +125,14 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
     mentions: list[Mention] = []
     markers: dict[tuple[int, int], TenseMarkers] = {}
     quotes = QuoteTracker(text)
+    per_sentence: dict[tuple[int, int], int] = {}
+    article_zone: list[str | None] = []  # the article's most named zone, found once if a mention needs it
+
+    def most_named_zone() -> str | None:
+        if not article_zone:
+            article_zone.append(article_local_zone(text, begin, gazetteer))
+        return article_zone[0]
+
     candidates = find_candidates(text, rules, begin)
     for i, cand in enumerate(candidates):
         rule, m = cand.rule, cand.match
@@ -128,6 +140,8 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
             continue  # a negative rule's match ("seats a week") only keeps shorter rules off its span
         end, post_mod = _postmod(text, cand, candidates[i + 1].start if i + 1 < len(candidates) else len(text), rules)
         sentence = sentences.at(cand.start)
+        if per_sentence.get(sentence, 0) >= MAX_MENTIONS_PER_SENTENCE:
+            continue  # a "sentence" of thousands of dates is a table or noise: work and memory stay bounded
         forced = fill(rule.tense, m, rule, rules) if rule.tense else ""
         soft = forced.startswith("~")  # "~future": the default tense, but near dates stay near ("by Jan. 14")
         relative = "exclusive" if forced.endswith("!") else "this" if forced == "this" else ""
@@ -138,7 +152,7 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
         tense = forced or tense_near(text, sentence, cand.start, cand.end, language, markers.get(sentence), quoted)
         zone = fill(rule.zone, m, rule, rules) if rule.zone else ""
         if zone == "LOCAL":
-            zone = local_zone(text, sentence, begin, gazetteer) or ""
+            zone = local_zone(text, sentence, begin, gazetteer, most_named_zone) or ""
         ctx = Context(dct, tense, memory.day, memory.month, memory.year, last_quarter=memory.quarter,
                       tense_forced=bool(forced) and not soft, relative=relative)
         value = resolve(fill(rule.value, m, rule, rules), rule.type, ctx,
@@ -150,6 +164,7 @@ def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) 
             event_when = resolve(fill(rule.event, m, rule, rules), TimexType.DATE, ctx)
             if event_when is not None and event_when.start is None:
                 event_when = None
+        per_sentence[sentence] = per_sentence.get(sentence, 0) + 1
         mentions.append(Mention(
             start=cand.start, end=end, text=text[cand.start:end], timex=value, rule=rule.name,
             anchor=_anchor_kind(rule.value, rule.type), event_when=event_when, kind=rule.kind,  # type: ignore[arg-type]
