@@ -244,6 +244,49 @@ def test_a_syndicated_copy_is_not_a_second_source(tmp_path):
     check_offsets(timeline, {a: (src / f"{a}.txt").read_text("utf-8") for a in ("wire", "outlet", "other")})
 
 
+def test_the_sheet_names_a_copy_under_the_quote_it_carried(tmp_path):
+    from html.parser import HTMLParser
+
+    class Copies(HTMLParser):
+        """The text of every <span class="copy">, and the blockquote it sits in."""
+        def __init__(self):
+            super().__init__()
+            self.quote, self.inside, self.found = "", 0, []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "blockquote":
+                self.quote = ""
+            if tag == "span" and ("class", "copy") in attrs:
+                self.inside, self.text = 1, ""
+            elif self.inside:
+                self.inside += 1
+
+        def handle_endtag(self, tag):
+            if self.inside:
+                self.inside -= 1
+                if not self.inside:
+                    self.found.append((self.quote, self.text))
+
+        def handle_data(self, data):
+            if self.inside:
+                self.text += data
+            else:
+                self.quote += data
+
+    src = _syndicated(tmp_path / "in")
+    result = cli("build", str(src), "-o", str(tmp_path / "out"), "--format", "html,md")
+    assert result.exit_code == 0, result.output
+    parser = Copies()
+    parser.feed((tmp_path / "out" / "timeline.html").read_text("utf-8"))
+    vote = [text for quote, text in parser.found if "March 28" in quote]
+    wire = f"also carried by {src / 'wire.txt'} (a copy)"
+    assert vote and all(text == wire for text in vote)
+    assert not any("other" in text for _, text in parser.found)  # an independent source is not a copy
+    lines = (tmp_path / "out" / "timeline.md").read_text("utf-8").splitlines()
+    quoted = next(i for i, line in enumerate(lines) if "18% over four years" in line)
+    assert lines[quoted + 1] == f"  - also carried by `{src / 'wire.txt'}` (a copy)"
+
+
 def test_independent_reports_of_one_story_stay_apart():
     timeline = build_timeline([ROOT / "seeds"])
     assert not any(m.copy_of for m in timeline.manifest)

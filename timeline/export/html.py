@@ -80,6 +80,17 @@ class Quote:
     text: str
     date_text: str
     refs: tuple[int, ...]
+    copies: tuple["CopyView", ...] = ()
+
+
+@dataclass(frozen=True)
+class CopyView:
+    """A near-duplicate that carried a quote: named under it, never counted as a source.
+    before/after are the label's words around the name, so the name alone can be a link."""
+    before: str
+    name: str
+    url: str | None
+    after: str
 
 
 @dataclass
@@ -254,6 +265,15 @@ def _rows(chosen: list[EntryView], grain: str, labels: Labels) -> list[DayLine]:
     return rows
 
 
+def _add_copies(shown: list[CopyView], src, labels: Labels) -> None:
+    before, _, after = labels.phrase("also_carried_by", name="\0").partition("\0")
+    for copy in src.copies:
+        view = CopyView(before=before, name=one_line(copy.article_title) or shown_name(copy.path),
+                        url=safe_url(copy.url), after=after)
+        if view not in shown:
+            shown.append(view)
+
+
 def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
     labels = labels or load_labels()
     notes: dict[str, Note] = {}
@@ -277,6 +297,7 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
     def view(entry: Entry) -> EntryView:
         quotes: dict[str, list[int]] = {}
         date_texts: dict[str, str] = {}
+        copies: dict[str, list[CopyView]] = {}
         refs: list[int] = []
         for src in entry.sources:
             n = note_for(src)
@@ -288,6 +309,7 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
                 if n not in quotes[q]:
                     quotes[q].append(n)
                 date_texts.setdefault(q, one_line(src.date_text))
+                _add_copies(copies.setdefault(q, []), src, labels)
         return EntryView(
             entry=entry,
             anchor=_anchor(entry.uid, used),
@@ -301,7 +323,8 @@ def build_sheet(timeline: Timeline, labels: Labels | None = None) -> Sheet:
             status_label=labels.status[entry.status],
             places=[one_line(p) for p in entry.places if one_line(p)],
             actors=[one_line(a) for a in entry.actors if one_line(a)],
-            quotes=[Quote(text=q, date_text=date_texts[q], refs=tuple(sorted(ns))) for q, ns in quotes.items()],
+            quotes=[Quote(text=q, date_text=date_texts[q], refs=tuple(sorted(ns)), copies=tuple(copies[q]))
+                    for q, ns in quotes.items()],
             refs=sorted(refs),
             conflict=labels.conflict_summary(entry),
             conflict_note=one_line(entry.conflict.note) if entry.conflict else "",

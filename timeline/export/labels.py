@@ -37,8 +37,8 @@ class Labels:
     confidence: dict[Confidence, str]
     confidence_mark: dict[Confidence, str]
 
-    def phrase(self, name: str, **slots: object) -> str:
-        return self.phrases[name].format(**slots)
+    def phrase(self, key: str, /, **slots: object) -> str:
+        return self.phrases[key].format(**slots)
 
     def plural(self, n: int, word: str, many: str | None = None) -> str:
         """``1 source``, ``4 sources``; ``many`` for irregular plurals (``entry``/``entries``)."""
