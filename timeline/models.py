@@ -14,7 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+# Minor for fields added (readers of 1.0 still work), major for any change a reader must know of.
+# 1.1: Entry/Source.confidence, Source.copies, ManifestEntry.copy_of/similarity.
+SCHEMA_VERSION = "1.1"
 
 
 class Precision(StrEnum):
