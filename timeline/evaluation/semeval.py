@@ -529,7 +529,7 @@ def build_entity_timelines(corpus_dir: Path | str, entities: Iterable[str] | Non
     analyses = analyze_batch([d.article for d in docs], resources)
     # The merge decides one date per happening told by several articles (conflicts resolved there).
     chosen: dict[tuple[str, int, int], TimeValue] = {}
-    for entry in merge_analyses(analyses):
+    for entry in merge_analyses(analyses, resources):
         for s in entry.sources:
             chosen[(s.article_id, s.quote_start, s.date_start)] = entry.when
 
