@@ -25,6 +25,7 @@ SUBJECT_WORDS = 10  # a subject taken from the start of the sentence is at most 
 REPORT_WORDS = 8  # a clause this short before "that ..." is a report whose title says what was reported
 PERIOD_END_GAP = 20  # "the quarter, which ended Dec. 30": at most this many characters between period and end
 PRONOUN_SENTENCES = 2  # a pronoun stands for a name of its sentence or of the sentences this far before
+COMPANY_SENTENCES = 4  # "the company" stands for the subject of one of the sentences this far before
 PRONOUN_SUBJECT_WORDS = 6  # "It" stands for the previous sentence's subject when it is at most this long
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 # A comma inside a number ("14,000") or a spaced hyphen inside a name ("Wal - Mart") is no boundary; a parenthesis
@@ -137,7 +138,8 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         synonyms={w: term for term, words in data.get("synonyms", {}).items() for w in words},
         date_words=frozenset(data["date_words"]),
         # "[Chinese] President " before a capitalized name; the demonym goes with the office
-        honorific=re.compile(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"),
+        honorific=re.compile(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"
+                             rf"(?!(?:{_words_alt(data['honorific_name_words'] + data['organization_heads'])})(?![\w-]))"),
         gazetteer=places,
         leading_prep=re.compile(rf"(?:\b(?:{_words_alt(data['title_leading_words'])})\s+)+$", re.IGNORECASE),
         drop_opener=re.compile(rf"^\s*(?:{_words_alt(data['title_drop_openers'])})\s+", re.IGNORECASE),
@@ -929,14 +931,38 @@ def _pronoun_name(text: str, sentences: SentenceIndex, sentence: tuple[int, int]
         surnames = people.names() if people is not None else frozenset()
         names = [w[-1] for w in _runs(text, window, pos, er) if w[-1] in surnames]
         return names[-1] if names else None
-    if er.company_noun.match(text, pos):
+    if (noun := er.company_noun.match(text, pos)) is not None:
+        if not noun.group(0)[1:].islower():
+            return None  # "The Bank of New York" is a name, not "the bank" standing for one
         surnames = people.names() if people is not None else frozenset()
+        named = _company_subject(text, sentences, index, er, surnames)
+        if named is not None:
+            return named
         names = [" ".join(w) for w in _runs(text, window, pos, er) if w[-1] not in surnames]
         return names[-1] if names else None
     if er.thing_pronoun.match(text, pos) and not (er.expletive and er.expletive.match(text, pos)) and index > 0:
         before = sentences.spans[index - 1]
         subject = _sentence_subject(text, before, er)
         return text[subject[0]:subject[1]] if subject is not None else None
+    return None
+
+
+def _company_subject(text: str, sentences: SentenceIndex, index: int, er: EventRules,
+                     surnames: frozenset[str]) -> str | None:
+    """The company "the company" stands for: the nearest earlier sentence whose subject is a name that is not a
+    person's ("General Motors Corp. said ... by General Motors Acceptance Corp., the automaker said in a filing
+    with the Securities and Exchange Commission. The automaker's loss ..." -> General Motors Corp.), not the
+    last name written (a regulator, a client, a rival in a prepositional phrase)."""
+    for i in range(index - 1, max(-1, index - 1 - COMPANY_SENTENCES), -1):
+        subject = _sentence_subject(text, sentences.spans[i], er)
+        if subject is None or (er.company_noun is not None and er.company_noun.match(text, subject[0])):
+            continue
+        words = text[subject[0]:subject[1]].split()
+        if er.determiner is not None and words and er.determiner.fullmatch(words[0]):
+            words = words[1:]
+        if words and all(w[:1].isupper() or w.lower() in er.stopwords for w in words) and \
+                _bare(words[-1], er.possessives) not in surnames:
+            return " ".join(words)
     return None
 
 
