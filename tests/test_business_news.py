@@ -57,3 +57,23 @@ def test_a_capitalized_bank_is_a_name_not_the_bank_standing_for_the_last_one():
     text = ("Pfizer said it would stop its trials. "
             "The Bank of New York, which was founded in 1784, agreed to merge with Mellon Financial on Monday.")
     assert _titles(text, dt.date(2006, 12, 4))["1784"] == "The Bank of New York was founded"
+
+
+def test_a_clock_time_and_its_bracketed_utc_equivalent_are_one_time_in_its_zone():
+    events = _events("The Nikkei stock average gained 307.83 points to stand at 18,978.20 at 10 a.m. (0100 GMT).",
+                     dt.date(1997, 4, 29))
+    assert [(e.mention.text, e.when.value, e.title) for e in events if e.mention.text] == [
+        ("10 a.m. (0100 GMT)", "1997-04-29T01:00Z", "The Nikkei stock average gained 307.83 points to stand at 18,978.20")]
+
+
+def test_a_middle_initial_does_not_end_the_sentence():
+    text = ("The first leg is due to arrive at New York's John F. Kennedy airport at 12:30 EST (16:30 UTC). "
+            "It will carry 500 passengers.")
+    [event] = [e for e in _events(text, dt.date(2007, 3, 19)) if e.mention.text]
+    assert event.when.value == "2007-03-19T16:30Z"
+    assert event.quote == "The first leg is due to arrive at New York's John F. Kennedy airport at 12:30 EST (16:30 UTC)."
+
+
+def test_the_colon_of_a_clock_time_is_no_clause_boundary():
+    titles = _titles("The Tokyo market closed at 3:30 p.m. (0630 GMT) on Friday.", dt.date(2007, 3, 19))
+    assert titles["Friday"] == "The Tokyo market closed"

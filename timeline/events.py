@@ -30,7 +30,7 @@ PRONOUN_SUBJECT_WORDS = 6  # "It" stands for the previous sentence's subject whe
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 # A comma inside a number ("14,000") or a spaced hyphen inside a name ("Wal - Mart") is no boundary; a parenthesis
 # is none either (a clause inside one is bounded by it: see clause_around).
-_BOUNDARY_PUNCT = re.compile(r"(?<!\d),|,(?!\d|\s\d{4}\b)|[;:]|\s[—–-]\s|—|–")
+_BOUNDARY_PUNCT = re.compile(r"(?<!\d),|,(?!\d|\s\d{4}\b)|;|:(?<!\d:)|:(?!\d)|\s[—–-]\s|—|–")
 _SPACED_NAME = re.compile(r"(?<![\w'’])[A-Z]\w*\s-\s[A-Z]")
 _PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _SEGMENT_LEAD = re.compile(r"[\s,;:”\"]*")
@@ -703,6 +703,7 @@ def _dating_mentions(article: Article, mentions: list[Mention], sentences: Sente
     """The mentions that date a happening: not background ("now", "this year"), not a comparison baseline, a
     hope, a forecast or a name (events_en.toml [[not_event]])."""
     text = article.text
+    mentions = _one_clock_time(text, mentions)
     candidates = [m for m in mentions
                   if not _is_background(m, m.event_when or m.timex, article, sentences.at(m.start), er.within_period)]
     kinds = {id(m): not_event_kinds(text, sentences.at(m.start), m, er) for m in candidates}
@@ -715,6 +716,36 @@ def _dating_mentions(article: Article, mentions: list[Mention], sentences: Sente
     kept = [m for m in kept if id(m) not in ends]
     return kept
 
+
+def _one_clock_time(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A clock time followed by the same time in another zone in brackets ("at 10 a.m. (0100 GMT)", "12:30 EST
+    (16:30 UTC)") is one time: the one whose zone says most (_zone_rank), as one phrase over both (so a title
+    cuts both)."""
+    kept: list[Mention] = []
+    for m in mentions:
+        first = kept[-1] if kept else None
+        if (first is not None and first.timex.type == TimexType.TIME and m.timex.type == TimexType.TIME
+                and _BRACKETED_NEXT.fullmatch(text, first.end, m.start) and _BRACKET_CLOSE.match(text, m.end)):
+            close = _BRACKET_CLOSE.match(text, m.end)
+            assert close is not None
+            inner = m if _zone_rank(m.timex) > _zone_rank(first.timex) else first
+            kept[-1] = inner.model_copy(update={"start": first.start, "end": close.end(),
+                                                "text": text[first.start:close.end()]})
+            continue
+        kept.append(m)
+    return kept
+
+
+def _zone_rank(when: TimeValue) -> int:
+    """How well a clock time says its moment: in UTC ("16:30 UTC"), in a zone of its own ("12:30 EST"), or in
+    none ("10 a.m."): the text's first one is kept unless its equivalent ranks higher."""
+    if when.instant is None:
+        return 0
+    return 2 if when.instant.utcoffset() == dt.timedelta(0) else 1
+
+
+_BRACKETED_NEXT = re.compile(r"\s*\(\s*")
+_BRACKET_CLOSE = re.compile(r"\s*\)")
 
 LEAD_SENTENCES = 3  # the headline's lead sentence is one of the article's first sentences
 LEAD_MIN_WORDS = 6  # shorter lines are datelines, bylines or captions
