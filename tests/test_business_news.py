@@ -77,3 +77,28 @@ def test_a_middle_initial_does_not_end_the_sentence():
 def test_the_colon_of_a_clock_time_is_no_clause_boundary():
     titles = _titles("The Tokyo market closed at 3:30 p.m. (0630 GMT) on Friday.", dt.date(2007, 3, 19))
     assert titles["Friday"] == "The Tokyo market closed"
+
+
+@pytest.mark.parametrize(("text", "phrase", "title"), [
+    # a date that modifies a noun stays: cut out, it would leave a hole ("reversing 's gains")
+    ("The rally was in force once again at Tuesday's opening.", "Tuesday",
+     "The rally was in force once again at Tuesday's opening"),
+    ("Crude oil for January delivery rose 80 cents to 61.30 dollars a barrel on Tuesday.", "Tuesday",
+     "Crude oil for January delivery rose 80 cents to 61.30 dollars a barrel"),
+    # ... while a year between a determiner and its noun may go without a hole
+    ("Shanghai will host the 2010 World Expo, the government said on Wednesday.", "Wednesday",
+     "Shanghai will host the World Expo, the government said"),
+    # "over" goes with the date cut out after it
+    ("Pfizer said over the weekend that it was stopping all clinical trials of the drug.", "the weekend",
+     "Pfizer said that it was stopping all clinical trials of the drug"),
+])
+def test_titles_keep_dates_that_modify_a_noun(text, phrase, title):
+    assert _titles(text, dt.date(2005, 11, 16))[phrase] == title
+
+
+def test_a_quarter_named_by_its_months_is_that_quarter():
+    events = _events("The U.S. economy grew 2.2 percent in the July-September period, the Commerce Department "
+                     "reported on Wednesday.", dt.date(2006, 11, 29))
+    assert {e.mention.text: (e.when.value, e.title) for e in events if e.mention.text} == {
+        "the July-September period": ("2006-Q3", "The U.S. economy grew 2.2 percent"),
+        "Wednesday": ("2006-11-29", "The U.S. economy grew 2.2 percent, the Commerce Department reported")}

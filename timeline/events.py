@@ -118,6 +118,7 @@ class EventRules:
     company_noun: re.Pattern[str] | None = None  # a title opened by "The company"
     expletive: re.Pattern[str] | None = None  # "It is unclear whether": an "it" that stands for nothing
     within_period: frozenset[str] = frozenset()  # "earlier this year": a happening inside the current period
+    modifier_after: re.Pattern[str] | None = None  # "Tuesday['s] gains": a date that stays in a title
 
 
 def _words_alt(words: list[str]) -> str:
@@ -185,6 +186,7 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         company_noun=re.compile(rf"(?:{_words_alt(data['company_nouns'])})\b", re.IGNORECASE),
         expletive=re.compile(rf"\w+\s+(?:\w+\s+){{0,3}}?(?:{_words_alt(data['expletive_followers'])})\b", re.IGNORECASE),
         within_period=frozenset(w.lower() for w in data.get("within_period", [])),
+        modifier_after=re.compile(data["title_modifier_after"]),
     )
 
 
@@ -468,7 +470,8 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
     pronoun opening the title stands for ("He" -> "Jobs"). A date phrase that is the clause's subject stays
     ("Sunday was chosen as ...", "Monday's email announcement marked ...")."""
     left, right = clause
-    cuts = [m for m in (mention, *others) if m is not None and left <= m.start and m.end <= right and m.kind != "holiday"]
+    cuts = [m for m in (mention, *others) if m is not None and left <= m.start and m.end <= right and m.kind != "holiday"
+            and not _modifies_noun(text, m, left, right, rules)]
     if mention in cuts and not text[left:mention.start].strip() and _opens_like_subject(text, mention.end, right, rules):
         cuts.remove(mention)
     raw, pos = "", left
@@ -500,6 +503,14 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
     title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
     title = _STRAY.sub("", _balance_quotes(title)).strip()
     return title[:1].upper() + title[1:]
+
+
+def _modifies_noun(text: str, m: Mention, left: int, right: int, rules: EventRules) -> bool:
+    """A date phrase that modifies the noun after it ("Tuesday's gains", "crude for January delivery", "post-...")
+    cut out of a title would leave a hole ("reversing 's gains")."""
+    if rules.modifier_after is not None and rules.modifier_after.match(text, m.end, right):
+        return True
+    return m.start > left and text[m.start - 1] == "-"
 
 
 def _without_framing_word(raw: str, rules: EventRules) -> str:
