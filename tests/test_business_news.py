@@ -102,3 +102,19 @@ def test_a_quarter_named_by_its_months_is_that_quarter():
     assert {e.mention.text: (e.when.value, e.title) for e in events if e.mention.text} == {
         "the July-September period": ("2006-Q3", "The U.S. economy grew 2.2 percent"),
         "Wednesday": ("2006-11-29", "The U.S. economy grew 2.2 percent, the Commerce Department reported")}
+
+
+@pytest.mark.parametrize(("text", "phrase", "title"), [
+    # a clause after ", and" drops the "and" and says who "the company" is
+    ("Analysts had expected Consolidated to post a slim profit, and the company's stock was down only 25 cents "
+     "to $30.25 in composite trading yesterday.", "yesterday",
+     "Consolidated's stock was down only 25 cents to $30.25 in composite trading"),
+    # a concessive opener goes like "while" does
+    ("Although profits were squeezed in 1989 by higher raw-material costs, the company said it is confident.",
+     "1989", "Profits were squeezed by higher raw-material costs"),
+    # no title ends in a word that needs what was cut after it
+    ("Hewlett-Packard acquired 730,070 common shares from Octel as a result of an Aug. 10, 1988, stock purchase "
+     "agreement.", "Aug. 10, 1988", "Hewlett-Packard acquired 730,070 common shares from Octel as a result"),
+])
+def test_titles_start_with_the_subject_and_end_with_a_word_that_ends(text, phrase, title):
+    assert _titles(text, dt.date(1989, 11, 2))[phrase] == title

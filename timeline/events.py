@@ -38,6 +38,7 @@ _NAME = re.compile(r"(?<![\w'’])[A-Z][\w’'.-]*[\w]")
 _MID_NAME = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][\w’'.-]*[\w]")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,]+\s*[-–—]+\s*")
 # Quotes around a whole clause add nothing to a title; unbalanced ones would confuse a reader.
+_LEAD_PUNCT = re.compile(r"^[\s,;:—–-]+")
 _STRAY = re.compile(r"^[\s,;:.—–-]+|[\s,;:.—–-]+$")
 
 
@@ -119,6 +120,7 @@ class EventRules:
     expletive: re.Pattern[str] | None = None  # "It is unclear whether": an "it" that stands for nothing
     within_period: frozenset[str] = frozenset()  # "earlier this year": a happening inside the current period
     modifier_after: re.Pattern[str] | None = None  # "Tuesday['s] gains": a date that stays in a title
+    trailing_words: frozenset[str] = frozenset()  # words that cannot end a title ("... the Olympics and")
 
 
 def _words_alt(words: list[str]) -> str:
@@ -186,6 +188,7 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         company_noun=re.compile(rf"(?:{_words_alt(data['company_nouns'])})\b", re.IGNORECASE),
         expletive=re.compile(rf"\w+\s+(?:\w+\s+){{0,3}}?(?:{_words_alt(data['expletive_followers'])})\b", re.IGNORECASE),
         within_period=frozenset(w.lower() for w in data.get("within_period", [])),
+        trailing_words=frozenset(data.get("title_trailing_words", [])),
         modifier_after=re.compile(data["title_modifier_after"]),
     )
 
@@ -484,7 +487,7 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
         raw += piece + " "
         pos = m.end
     raw += text[pos:right]
-    raw = rules.drop_opener.sub("", raw)
+    raw = rules.drop_opener.sub("", _LEAD_PUNCT.sub("", raw))  # ", and the company's stock ..."
     raw = _without_framing_word(raw, rules)
     if subject is not None:
         raw = text[subject[0]:subject[1]] + " " + _STRAY.sub("", raw)
@@ -500,6 +503,8 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
         # "Union officials said nearly 14,000 employees at four French sites had a two hour work stoppage …":
         # what was said, when the title is too long for both
         words = " ".join(words)[said.end():].split()
+    while len(words) > 1 and len(words) <= TITLE_WORDS and words[-1].lower() in rules.trailing_words:
+        words.pop()  # "... the summer Olympics and [the 2010 World Expo]"
     title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
     title = _STRAY.sub("", _balance_quotes(title)).strip()
     return title[:1].upper() + title[1:]
