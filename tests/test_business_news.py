@@ -118,3 +118,16 @@ def test_a_quarter_named_by_its_months_is_that_quarter():
 ])
 def test_titles_start_with_the_subject_and_end_with_a_word_that_ends(text, phrase, title):
     assert _titles(text, dt.date(1989, 11, 2))[phrase] == title
+
+
+def test_a_part_of_a_day_dates_its_entry_by_the_day_while_the_mention_keeps_its_timeml_value():
+    [event] = [e for e in _events("The main US stock indexes posted solid gains in Monday morning trading after "
+                                  "the two banks announced a merger.", dt.date(2006, 12, 4)) if e.mention.text]
+    assert (event.mention.text, event.mention.timex.value) == ("Monday morning", "2006-12-04TMO")
+    assert (event.when.value, event.when.precision, event.when.start) == ("2006-12-04", "day", dt.date(2006, 12, 4))
+
+
+def test_a_night_stays_a_night():
+    [event] = [e for e in _events("US stocks rebounded overnight on a sharp drop in oil prices.", dt.date(2006, 12, 27))
+               if e.mention.text]
+    assert event.when.value == "2006-12-26TNI"

@@ -651,7 +651,7 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
     mention_starts = [m.start for m in mentions]
     per_sentence: dict[tuple[int, int], int] = {}
     for index, mention in enumerate(dating):
-        when = mention.event_when or mention.timex
+        when = _day_of_part(mention.event_when or mention.timex)
         full = sentences.at(mention.start)
         if when.start is None and full in dated_sentences:
             continue
@@ -693,6 +693,19 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
             events.append(_event(article, mention, when, sentence, clause, er, previous,
                                  rules.tables.get("holiday"), known, sentences, people, nearby))
     return _with_main_event(article, events, sentences, er, rules.tables.get("holiday"), known)
+
+
+_PART_OF_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})T(?:MO|AF|EV|DT)")
+
+
+def _day_of_part(when: TimeValue) -> TimeValue:
+    """An entry dated by a part of a day ("this morning", "Wednesday afternoon", "in Monday morning trading") is
+    on that day: the timeline's days hold no hours it does not know (the mention keeps its TimeML value,
+    2008-01-09TMO). A night stays one (TNI): it runs into the next day, so which night it was is worth saying."""
+    m = _PART_OF_DAY.fullmatch(when.value)
+    if m is None:
+        return when
+    return when.model_copy(update={"value": m.group(1), "type": TimexType.DATE})
 
 
 def _joined(text: str, a: Mention, b: Mention, er: EventRules) -> bool:
