@@ -131,3 +131,9 @@ def test_a_night_stays_a_night():
     [event] = [e for e in _events("US stocks rebounded overnight on a sharp drop in oil prices.", dt.date(2006, 12, 27))
                if e.mention.text]
     assert event.when.value == "2006-12-26TNI"
+
+
+def test_a_clause_of_which_with_a_present_verb_is_titled_by_the_name_it_follows():
+    titles = _titles("The carmaker will sell the cars through its new online service, AutoDirect, which goes live "
+                     "on July 1.", dt.date(2010, 6, 8))
+    assert titles["July 1"] == "AutoDirect goes live"

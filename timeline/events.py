@@ -105,6 +105,7 @@ class EventRules:
     not_events: tuple[NotEvent, ...] = ()
     verb_start: re.Pattern[str] | None = None  # a clause opened by a verb (after a relative pronoun or "and")
     relative_start: re.Pattern[str] | None = None
+    relative_title: re.Pattern[str] | None = None  # "iAd, which goes live": a title that is a name and its clause
     complementizer_start: re.Pattern[str] | None = None
     complementizer_word: re.Pattern[str] | None = None
     coordinated_verb: re.Pattern[str] | None = None  # " and took": a second verb of the same subject
@@ -169,6 +170,8 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         # last November"): it opens a verb clause only after "and" or a relative pronoun
         verb_start=re.compile(rf"[\s,;:—–-]*(?:(?:{_words_alt(data['relative_pronouns'] + data['coordinators'])})\s+"
                               rf"(?:\w+{adverb}\s+)?(?:{_words_alt(data['finite_verbs'])}|\w+{past_participle})"
+                              rf"|(?:{_words_alt(data['subject_relatives'])})\s+(?:\w+{adverb}\s+)?"
+                              rf"(?-i:[a-z]+{re.escape(data['present_suffix'])})"
                               rf"|(?:\w+{adverb}\s+)?(?:{_words_alt(data['finite_verbs'])}))\b", re.IGNORECASE),
         coordinated_verb=re.compile(rf"\s(?:{_words_alt(data['coordinators'])})\s+(?:\w+{adverb}\s+)?"
                                     rf"(?:{_words_alt(data['finite_verbs'])}|[a-z]+{past_participle})\b"),
@@ -180,6 +183,7 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
                                re.IGNORECASE),
         complementizer_word=re.compile(rf"\b(?:{_words_alt(data['complementizers'])})\s+", re.IGNORECASE),
         complementizer_start=re.compile(rf"(?:{_words_alt(data['complementizers'])})\s", re.IGNORECASE),
+        relative_title=re.compile(rf"([^,;:]{{1,60}}?),\s+(?:{_words_alt(data['subject_relatives'])})\s+([^,;:]+)", re.IGNORECASE),
         relative_start=re.compile(rf"[\s,;:—–-]*(?:{_words_alt(data['relative_pronouns'])})\b", re.IGNORECASE),
         verb_word=re.compile(rf"\b(?:{_words_alt(data['finite_verbs'])}|[a-z]+{past_participle})\b"),
         subject_pronoun=re.compile(rf"(?:{_words_alt(data['subject_pronouns'])})\b", re.IGNORECASE),
@@ -498,6 +502,8 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
     if name:
         raw = _with_name(raw, name, rules)
     raw = _balance_brackets(raw)
+    if rules.relative_title is not None and (rel := rules.relative_title.fullmatch(raw.strip())):
+        raw = rel.group(1) + " " + rel.group(2)  # "iAd, which goes live" -> "iAd goes live"
     words = _DATELINE.sub("", _STRAY.sub("", raw)).split()
     if len(words) > TITLE_WORDS and rules.attribution is not None and (said := rules.attribution.match(" ".join(words))):
         # "Union officials said nearly 14,000 employees at four French sites had a two hour work stoppage …":
