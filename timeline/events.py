@@ -25,11 +25,12 @@ SUBJECT_WORDS = 10  # a subject taken from the start of the sentence is at most 
 REPORT_WORDS = 8  # a clause this short before "that ..." is a report whose title says what was reported
 PERIOD_END_GAP = 20  # "the quarter, which ended Dec. 30": at most this many characters between period and end
 PRONOUN_SENTENCES = 2  # a pronoun stands for a name of its sentence or of the sentences this far before
+COMPANY_SENTENCES = 4  # "the company" stands for the subject of one of the sentences this far before
 PRONOUN_SUBJECT_WORDS = 6  # "It" stands for the previous sentence's subject when it is at most this long
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 # A comma inside a number ("14,000") or a spaced hyphen inside a name ("Wal - Mart") is no boundary; a parenthesis
 # is none either (a clause inside one is bounded by it: see clause_around).
-_BOUNDARY_PUNCT = re.compile(r"(?<!\d),|,(?!\d|\s\d{4}\b)|[;:]|\s[—–-]\s|—|–")
+_BOUNDARY_PUNCT = re.compile(r"(?<!\d),|,(?!\d|\s\d{4}\b)|;|:(?<!\d:)|:(?!\d)|\s[—–-]\s|—|–")
 _SPACED_NAME = re.compile(r"(?<![\w'’])[A-Z]\w*\s-\s[A-Z]")
 _PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _SEGMENT_LEAD = re.compile(r"[\s,;:”\"]*")
@@ -37,6 +38,7 @@ _NAME = re.compile(r"(?<![\w'’])[A-Z][\w’'.-]*[\w]")
 _MID_NAME = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][\w’'.-]*[\w]")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,]+\s*[-–—]+\s*")
 # Quotes around a whole clause add nothing to a title; unbalanced ones would confuse a reader.
+_LEAD_PUNCT = re.compile(r"^[\s,;:—–-]+")
 _STRAY = re.compile(r"^[\s,;:.—–-]+|[\s,;:.—–-]+$")
 
 
@@ -103,6 +105,7 @@ class EventRules:
     not_events: tuple[NotEvent, ...] = ()
     verb_start: re.Pattern[str] | None = None  # a clause opened by a verb (after a relative pronoun or "and")
     relative_start: re.Pattern[str] | None = None
+    relative_title: re.Pattern[str] | None = None  # "iAd, which goes live": a title that is a name and its clause
     complementizer_start: re.Pattern[str] | None = None
     complementizer_word: re.Pattern[str] | None = None
     coordinated_verb: re.Pattern[str] | None = None  # " and took": a second verb of the same subject
@@ -117,6 +120,8 @@ class EventRules:
     company_noun: re.Pattern[str] | None = None  # a title opened by "The company"
     expletive: re.Pattern[str] | None = None  # "It is unclear whether": an "it" that stands for nothing
     within_period: frozenset[str] = frozenset()  # "earlier this year": a happening inside the current period
+    modifier_after: re.Pattern[str] | None = None  # "Tuesday['s] gains": a date that stays in a title
+    trailing_words: frozenset[str] = frozenset()  # words that cannot end a title ("... the Olympics and")
 
 
 def _words_alt(words: list[str]) -> str:
@@ -137,7 +142,8 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         synonyms={w: term for term, words in data.get("synonyms", {}).items() for w in words},
         date_words=frozenset(data["date_words"]),
         # "[Chinese] President " before a capitalized name; the demonym goes with the office
-        honorific=re.compile(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"),
+        honorific=re.compile(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"
+                             rf"(?!(?:{_words_alt(data['honorific_name_words'] + data['organization_heads'])})(?![\w-]))"),
         gazetteer=places,
         leading_prep=re.compile(rf"(?:\b(?:{_words_alt(data['title_leading_words'])})\s+)+$", re.IGNORECASE),
         drop_opener=re.compile(rf"^\s*(?:{_words_alt(data['title_drop_openers'])})\s+", re.IGNORECASE),
@@ -164,6 +170,8 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         # last November"): it opens a verb clause only after "and" or a relative pronoun
         verb_start=re.compile(rf"[\s,;:—–-]*(?:(?:{_words_alt(data['relative_pronouns'] + data['coordinators'])})\s+"
                               rf"(?:\w+{adverb}\s+)?(?:{_words_alt(data['finite_verbs'])}|\w+{past_participle})"
+                              rf"|(?:{_words_alt(data['subject_relatives'])})\s+(?:\w+{adverb}\s+)?"
+                              rf"(?-i:[a-z]+{re.escape(data['present_suffix'])})"
                               rf"|(?:\w+{adverb}\s+)?(?:{_words_alt(data['finite_verbs'])}))\b", re.IGNORECASE),
         coordinated_verb=re.compile(rf"\s(?:{_words_alt(data['coordinators'])})\s+(?:\w+{adverb}\s+)?"
                                     rf"(?:{_words_alt(data['finite_verbs'])}|[a-z]+{past_participle})\b"),
@@ -175,6 +183,7 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
                                re.IGNORECASE),
         complementizer_word=re.compile(rf"\b(?:{_words_alt(data['complementizers'])})\s+", re.IGNORECASE),
         complementizer_start=re.compile(rf"(?:{_words_alt(data['complementizers'])})\s", re.IGNORECASE),
+        relative_title=re.compile(rf"([^,;:]{{1,60}}?),\s+(?:{_words_alt(data['subject_relatives'])})\s+([^,;:]+)", re.IGNORECASE),
         relative_start=re.compile(rf"[\s,;:—–-]*(?:{_words_alt(data['relative_pronouns'])})\b", re.IGNORECASE),
         verb_word=re.compile(rf"\b(?:{_words_alt(data['finite_verbs'])}|[a-z]+{past_participle})\b"),
         subject_pronoun=re.compile(rf"(?:{_words_alt(data['subject_pronouns'])})\b", re.IGNORECASE),
@@ -183,6 +192,8 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         company_noun=re.compile(rf"(?:{_words_alt(data['company_nouns'])})\b", re.IGNORECASE),
         expletive=re.compile(rf"\w+\s+(?:\w+\s+){{0,3}}?(?:{_words_alt(data['expletive_followers'])})\b", re.IGNORECASE),
         within_period=frozenset(w.lower() for w in data.get("within_period", [])),
+        trailing_words=frozenset(data.get("title_trailing_words", [])),
+        modifier_after=re.compile(data["title_modifier_after"]),
     )
 
 
@@ -466,7 +477,8 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
     pronoun opening the title stands for ("He" -> "Jobs"). A date phrase that is the clause's subject stays
     ("Sunday was chosen as ...", "Monday's email announcement marked ...")."""
     left, right = clause
-    cuts = [m for m in (mention, *others) if m is not None and left <= m.start and m.end <= right and m.kind != "holiday"]
+    cuts = [m for m in (mention, *others) if m is not None and left <= m.start and m.end <= right and m.kind != "holiday"
+            and not _modifies_noun(text, m, left, right, rules)]
     if mention in cuts and not text[left:mention.start].strip() and _opens_like_subject(text, mention.end, right, rules):
         cuts.remove(mention)
     raw, pos = "", left
@@ -479,7 +491,7 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
         raw += piece + " "
         pos = m.end
     raw += text[pos:right]
-    raw = rules.drop_opener.sub("", raw)
+    raw = rules.drop_opener.sub("", _LEAD_PUNCT.sub("", raw))  # ", and the company's stock ..."
     raw = _without_framing_word(raw, rules)
     if subject is not None:
         raw = text[subject[0]:subject[1]] + " " + _STRAY.sub("", raw)
@@ -490,14 +502,26 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
     if name:
         raw = _with_name(raw, name, rules)
     raw = _balance_brackets(raw)
+    if rules.relative_title is not None and (rel := rules.relative_title.fullmatch(raw.strip())):
+        raw = rel.group(1) + " " + rel.group(2)  # "iAd, which goes live" -> "iAd goes live"
     words = _DATELINE.sub("", _STRAY.sub("", raw)).split()
     if len(words) > TITLE_WORDS and rules.attribution is not None and (said := rules.attribution.match(" ".join(words))):
         # "Union officials said nearly 14,000 employees at four French sites had a two hour work stoppage …":
         # what was said, when the title is too long for both
         words = " ".join(words)[said.end():].split()
+    while len(words) > 1 and len(words) <= TITLE_WORDS and words[-1].lower() in rules.trailing_words:
+        words.pop()  # "... the summer Olympics and [the 2010 World Expo]"
     title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
     title = _STRAY.sub("", _balance_quotes(title)).strip()
     return title[:1].upper() + title[1:]
+
+
+def _modifies_noun(text: str, m: Mention, left: int, right: int, rules: EventRules) -> bool:
+    """A date phrase that modifies the noun after it ("Tuesday's gains", "crude for January delivery", "post-...")
+    cut out of a title would leave a hole ("reversing 's gains")."""
+    if rules.modifier_after is not None and rules.modifier_after.match(text, m.end, right):
+        return True
+    return m.start > left and text[m.start - 1] == "-"
 
 
 def _without_framing_word(raw: str, rules: EventRules) -> str:
@@ -633,7 +657,7 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
     mention_starts = [m.start for m in mentions]
     per_sentence: dict[tuple[int, int], int] = {}
     for index, mention in enumerate(dating):
-        when = mention.event_when or mention.timex
+        when = _day_of_part(mention.event_when or mention.timex)
         full = sentences.at(mention.start)
         if when.start is None and full in dated_sentences:
             continue
@@ -677,6 +701,19 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
     return _with_main_event(article, events, sentences, er, rules.tables.get("holiday"), known)
 
 
+_PART_OF_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})T(?:MO|AF|EV|DT)")
+
+
+def _day_of_part(when: TimeValue) -> TimeValue:
+    """An entry dated by a part of a day ("this morning", "Wednesday afternoon", "in Monday morning trading") is
+    on that day: the timeline's days hold no hours it does not know (the mention keeps its TimeML value,
+    2008-01-09TMO). A night stays one (TNI): it runs into the next day, so which night it was is worth saying."""
+    m = _PART_OF_DAY.fullmatch(when.value)
+    if m is None:
+        return when
+    return when.model_copy(update={"value": m.group(1), "type": TimexType.DATE})
+
+
 def _joined(text: str, a: Mention, b: Mention, er: EventRules) -> bool:
     """Two date phrases of one phrase ("in March [and] June"): one clause dates both."""
     first, second = (a, b) if a.start < b.start else (b, a)
@@ -701,6 +738,7 @@ def _dating_mentions(article: Article, mentions: list[Mention], sentences: Sente
     """The mentions that date a happening: not background ("now", "this year"), not a comparison baseline, a
     hope, a forecast or a name (events_en.toml [[not_event]])."""
     text = article.text
+    mentions = _one_clock_time(text, mentions)
     candidates = [m for m in mentions
                   if not _is_background(m, m.event_when or m.timex, article, sentences.at(m.start), er.within_period)]
     kinds = {id(m): not_event_kinds(text, sentences.at(m.start), m, er) for m in candidates}
@@ -713,6 +751,36 @@ def _dating_mentions(article: Article, mentions: list[Mention], sentences: Sente
     kept = [m for m in kept if id(m) not in ends]
     return kept
 
+
+def _one_clock_time(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A clock time followed by the same time in another zone in brackets ("at 10 a.m. (0100 GMT)", "12:30 EST
+    (16:30 UTC)") is one time: the one whose zone says most (_zone_rank), as one phrase over both (so a title
+    cuts both)."""
+    kept: list[Mention] = []
+    for m in mentions:
+        first = kept[-1] if kept else None
+        if (first is not None and first.timex.type == TimexType.TIME and m.timex.type == TimexType.TIME
+                and _BRACKETED_NEXT.fullmatch(text, first.end, m.start) and _BRACKET_CLOSE.match(text, m.end)):
+            close = _BRACKET_CLOSE.match(text, m.end)
+            assert close is not None
+            inner = m if _zone_rank(m.timex) > _zone_rank(first.timex) else first
+            kept[-1] = inner.model_copy(update={"start": first.start, "end": close.end(),
+                                                "text": text[first.start:close.end()]})
+            continue
+        kept.append(m)
+    return kept
+
+
+def _zone_rank(when: TimeValue) -> int:
+    """How well a clock time says its moment: in UTC ("16:30 UTC"), in a zone of its own ("12:30 EST"), or in
+    none ("10 a.m."): the text's first one is kept unless its equivalent ranks higher."""
+    if when.instant is None:
+        return 0
+    return 2 if when.instant.utcoffset() == dt.timedelta(0) else 1
+
+
+_BRACKETED_NEXT = re.compile(r"\s*\(\s*")
+_BRACKET_CLOSE = re.compile(r"\s*\)")
 
 LEAD_SENTENCES = 3  # the headline's lead sentence is one of the article's first sentences
 LEAD_MIN_WORDS = 6  # shorter lines are datelines, bylines or captions
@@ -929,14 +997,38 @@ def _pronoun_name(text: str, sentences: SentenceIndex, sentence: tuple[int, int]
         surnames = people.names() if people is not None else frozenset()
         names = [w[-1] for w in _runs(text, window, pos, er) if w[-1] in surnames]
         return names[-1] if names else None
-    if er.company_noun.match(text, pos):
+    if (noun := er.company_noun.match(text, pos)) is not None:
+        if not noun.group(0)[1:].islower():
+            return None  # "The Bank of New York" is a name, not "the bank" standing for one
         surnames = people.names() if people is not None else frozenset()
+        named = _company_subject(text, sentences, index, er, surnames)
+        if named is not None:
+            return named
         names = [" ".join(w) for w in _runs(text, window, pos, er) if w[-1] not in surnames]
         return names[-1] if names else None
     if er.thing_pronoun.match(text, pos) and not (er.expletive and er.expletive.match(text, pos)) and index > 0:
         before = sentences.spans[index - 1]
         subject = _sentence_subject(text, before, er)
         return text[subject[0]:subject[1]] if subject is not None else None
+    return None
+
+
+def _company_subject(text: str, sentences: SentenceIndex, index: int, er: EventRules,
+                     surnames: frozenset[str]) -> str | None:
+    """The company "the company" stands for: the nearest earlier sentence whose subject is a name that is not a
+    person's ("General Motors Corp. said ... by General Motors Acceptance Corp., the automaker said in a filing
+    with the Securities and Exchange Commission. The automaker's loss ..." -> General Motors Corp.), not the
+    last name written (a regulator, a client, a rival in a prepositional phrase)."""
+    for i in range(index - 1, max(-1, index - 1 - COMPANY_SENTENCES), -1):
+        subject = _sentence_subject(text, sentences.spans[i], er)
+        if subject is None or (er.company_noun is not None and er.company_noun.match(text, subject[0])):
+            continue
+        words = text[subject[0]:subject[1]].split()
+        if er.determiner is not None and words and er.determiner.fullmatch(words[0]):
+            words = words[1:]
+        if words and all(w[:1].isupper() or w.lower() in er.stopwords for w in words) and \
+                _bare(words[-1], er.possessives) not in surnames:
+            return " ".join(words)
     return None
 
 

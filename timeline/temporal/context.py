@@ -46,7 +46,20 @@ def _ends_with_abbreviation(text: str, dot_end: int, language: LanguageData) -> 
     word_start = dot_end
     while word_start > 0 and not text[word_start - 1].isspace():
         word_start -= 1
-    return text[word_start:dot_end].lstrip("(\"“") in language.abbreviations
+    word = text[word_start:dot_end].lstrip("(\"“")
+    return word in language.abbreviations or _is_middle_initial(text, word_start, dot_end)
+
+
+def _is_middle_initial(text: str, word_start: int, dot_end: int) -> bool:
+    """A capital letter and a period between two capitalized words is a name's initial ("John F. Kennedy",
+    "Michael M. Sears"), not a sentence's end; "I" may be a numeral ending one ("World War I.")."""
+    letter = text[word_start:dot_end - 1]
+    if len(letter) != 1 or not letter.isupper() or letter == "I":
+        return False
+    before = text[max(0, word_start - 30):word_start].split()
+    after = text[dot_end:dot_end + 30].split()
+    return bool(before and after and before[-1][:1].isupper() and before[-1][-1:].isalpha()
+                and after[0][:1].isupper())
 
 
 class SentenceIndex:
