@@ -18,6 +18,7 @@ from timeline.models import (PRECISION_RANK, Article, Confidence, DateSource, Ev
                              TimeValue, TimexType)
 from timeline.temporal.compile import Rules, Table, word_set_regex
 from timeline.temporal.context import SentenceIndex, in_quotation, sentence_spans
+from timeline.temporal.prefilter import DIGIT, derive_anchors
 
 TITLE_WORDS = 14
 ATTRIBUTION_WORDS = 6  # "Union officials said": who said it, at most this many words
@@ -67,17 +68,25 @@ class NotEvent:
     with_other_date: bool = False  # only when another date of the sentence dates a happening
     coarser_than: Precision | None = None  # only for values coarser than this ("since 2008", not "since Tuesday")
     mention_kind: str | None = None  # only for phrases of a rule of this kind
+    # words (lower case) one of which every match of ``before`` holds (prefilter.derive_anchors): where the
+    # sentence before the phrase holds none, the search cannot match; None: always search
+    before_words: tuple[str, ...] | None = None
 
-    def applies(self, text: str, sentence: tuple[int, int], mention: Mention) -> bool:
+    def applies(self, text: str, sentence: tuple[int, int], mention: Mention, ascii_before: str | None = None) -> bool:
+        """``ascii_before``: text[sentence[0]:mention.start] lower-cased when it is ASCII (else None), where
+        a literal of ``before`` matches exactly as its lower-case form does (no İ, ſ or Kelvin sign)."""
         if self.mention_kind is not None and mention.kind != self.mention_kind:
             return False
         precision = (mention.event_when or mention.timex).precision
         if self.coarser_than is not None and precision is not None and \
                 PRECISION_RANK[precision] >= PRECISION_RANK[self.coarser_than]:
             return False
+        # the anchored tests first: the search of the words before the phrase costs the most
         return ((self.phrase is None or self.phrase.fullmatch(mention.text) is not None)
-                and (self.before is None or self.before.search(text, sentence[0], mention.start) is not None)
-                and (self.after is None or self.after.match(text, mention.end, sentence[1]) is not None))
+                and (self.after is None or self.after.match(text, mention.end, sentence[1]) is not None)
+                and (self.before is None or (
+                    (ascii_before is None or self.before_words is None or any(w in ascii_before for w in self.before_words))
+                    and self.before.search(text, sentence[0], mention.start) is not None)))
 
 
 @dataclass(frozen=True)
@@ -198,7 +207,17 @@ def _not_event(raw: dict) -> NotEvent:
     return NotEvent(kind=raw["kind"], before=pattern("before"), after=pattern("after"), phrase=pattern("phrase"),
                     with_other_date=bool(raw.get("with_other_date", False)),
                     coarser_than=Precision(raw["coarser_than"]) if "coarser_than" in raw else None,
-                    mention_kind=raw.get("mention_kind"))
+                    mention_kind=raw.get("mention_kind"),
+                    before_words=_required_words(raw["before"]) if "before" in raw else None)
+
+
+def _required_words(pattern: str) -> tuple[str, ...] | None:
+    """ASCII words one of which every match of ``pattern`` (case-insensitive) holds, or None."""
+    anchors = derive_anchors(pattern)
+    if anchors is None or DIGIT in anchors:
+        return None
+    words = tuple(sorted(a.lstrip("=") for a in anchors))  # a whole-word anchor is also a substring
+    return words if all(w.isascii() and w for w in words) else None
 
 
 def quoted(text: str, sentence: tuple[int, int], mention: Mention) -> bool:
@@ -229,8 +248,10 @@ def not_event_kinds(text: str, sentence: tuple[int, int], mention: Mention, er: 
     if mention.kind == "quarter_comparison" and mention.timex.precision == Precision.QUARTER:
         return "baseline", "baseline"  # "up from $4 million a year earlier" in an earnings report (rules.toml)  # "'one year after launching the iPhone', he said": the speaker's now
     beside = None
+    before = text[sentence[0]:mention.start]
+    ascii_before = before.lower() if before.isascii() else None
     for check in er.not_events:
-        if check.applies(text, sentence, mention):
+        if check.applies(text, sentence, mention, ascii_before):
             if not check.with_other_date:
                 return check.kind, beside or check.kind
             beside = beside or check.kind
@@ -562,6 +583,8 @@ def _balance_brackets(raw: str) -> str:
     """Without empty brackets (a date cut out of "(2100 GMT)") or an unclosed one ("began (5 p.")."""
     raw = re.sub(r"\s*(?:\(\s*\)|\[\s*\])", "", raw)
     for opening, closing in ("()", "[]"):
+        if opening not in raw and closing not in raw:
+            continue  # most titles: nothing to balance
         depth, kept = 0, []
         for ch in raw:
             if ch == opening:
@@ -645,15 +668,18 @@ def _window(text: str, sentence: tuple[int, int], mention: Mention, limit: int =
     return (cut_lo + 1 if cut_lo >= 0 else lo), (cut_hi if cut_hi >= 0 else hi)
 
 
-def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: EventRules) -> list[Event]:
+def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: EventRules,
+                   sentences: SentenceIndex | None = None) -> list[Event]:
     """One event per (clause, date): title, quote (the sentence), status, places and matching terms; plus the
     article's main event (its headline and lead sentence), at the publication date when no phrase dates it.
 
     Linear in the article: each mention looks only at its own sentence (at most ``MAX_SENTENCE_CHARS``
     around it), and finds the other dates there and the events already made by bisection (mentions
-    come in text order)."""
+    come in text order). ``sentences``: the article's sentence spans from its body start, when the caller has
+    them already (``find_mentions`` reads the same)."""
     text = article.text
-    sentences = SentenceIndex(sentence_spans(text, article.body_start, rules.language))
+    if sentences is None:
+        sentences = SentenceIndex(sentence_spans(text, article.body_start, rules.language))
     events: list[Event] = []
     seen: set[tuple[int, int, str]] = set()
     seen_starts: dict[str, list[int]] = {}  # key[2] (moment or value) -> sorted starts of the keys seen
