@@ -11,7 +11,7 @@ from timeline.temporal import find_mentions, load_rules
 from timeline.temporal.context import (FUTURE_BEFORE, SentenceIndex, _sentence_markers_by_list, in_quotation,
                                        sentence_markers, sentence_spans, tense_near)
 from timeline.temporal.extract import find_candidates
-from timeline.temporal.prefilter import AHEAD, BACK, TOKEN_REACH, _WORD, _merge
+from timeline.temporal.prefilter import AHEAD, BACK, TOKEN_REACH, _WORD, _merge, first_char_gate
 
 RULES = load_rules("en")
 
@@ -60,6 +60,40 @@ def _windows_word_by_word(text: str, begin: int) -> dict[int, list[tuple[int, in
 def test_one_scan_finds_the_windows_a_word_by_word_lookup_finds(text):
     for begin in (0, 5):
         assert RULES.prefilter.windows(text, begin) == _windows_word_by_word(text, begin)
+
+
+# Case folding of Unicode: "ſ" matches "s", "K" (Kelvin) "k", "İ" "i" in a case-insensitive rule
+FOLDED = ["ſince Monday, a KILO a ſecond, last Thurſday; İn 2009 the ıdes of March", "\u212aey dates: ſunday 12 Dec."]
+
+
+@pytest.mark.parametrize("text", TEXTS + FOLDED)
+def test_first_character_gate_changes_no_rule_match(text):
+    import re
+
+    gated = 0
+    for rule in RULES.rules:
+        pattern = rule.regex.pattern
+        gate = first_char_gate(pattern[len(r"(?<!\w)"):])
+        if gate is None:
+            continue
+        gated += 1
+        assert gate in pattern
+        plain = re.compile(pattern.replace(gate, "", 1), rule.regex.flags)
+        for lo in (0, 3):
+            assert [m.span() for m in rule.regex.finditer(text, lo)] == [m.span() for m in plain.finditer(text, lo)], rule.name
+    assert gated > len(RULES.rules) // 2
+
+
+def test_first_character_gate_lets_through_what_a_match_may_start_with():
+    import re
+
+    gate = re.compile(first_char_gate(r"(?:on\s+)?monday|\d+(?:st|th)|(?-i:Jan\.)") or "(?!)")
+    starts = {ch for ch in "oOmMjJ0123456789aAxX ,." if gate.match(ch)}
+    assert starts == set("oOmMjJ0123456789")
+    assert gate.match("ſ") and gate.match("\u212a")  # every non-ASCII character passes
+    assert first_char_gate(r"(?:the\s+)?") is None  # may match empty
+    assert first_char_gate(r".+day") is None  # any character
+    assert first_char_gate(r"\u212aelvin") is None  # a non-ASCII literal
 
 
 @pytest.mark.parametrize("text", TEXTS)

@@ -10,7 +10,7 @@ import bisect
 import datetime as dt
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from timeline.gazetteer import Gazetteer
 from timeline.lang import read_toml
@@ -18,6 +18,7 @@ from timeline.models import (PRECISION_RANK, Article, Confidence, DateSource, Ev
                              TimeValue, TimexType)
 from timeline.temporal.compile import Rules, Table, word_set_regex
 from timeline.temporal.context import SentenceIndex, in_quotation, sentence_spans
+from timeline.temporal.prefilter import DIGIT, derive_anchors
 
 TITLE_WORDS = 14
 ATTRIBUTION_WORDS = 6  # "Union officials said": who said it, at most this many words
@@ -50,6 +51,12 @@ class Stemmer:
     y_suffixes: frozenset[str]
     keep_endings: tuple[str, ...]
     possessives: tuple[str, ...]
+    # the possessives as a lower-cased word ends in them once "’" is written "'" (each once, in order)
+    folded_possessives: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        folded = tuple(dict.fromkeys(p.replace("’", "'") for p in self.possessives))
+        object.__setattr__(self, "folded_possessives", folded)
 
 
 @dataclass(frozen=True)
@@ -63,17 +70,25 @@ class NotEvent:
     with_other_date: bool = False  # only when another date of the sentence dates a happening
     coarser_than: Precision | None = None  # only for values coarser than this ("since 2008", not "since Tuesday")
     mention_kind: str | None = None  # only for phrases of a rule of this kind
+    # words (lower case) one of which every match of ``before`` holds (prefilter.derive_anchors): where the
+    # sentence before the phrase holds none, the search cannot match; None: always search
+    before_words: tuple[str, ...] | None = None
 
-    def applies(self, text: str, sentence: tuple[int, int], mention: Mention) -> bool:
+    def applies(self, text: str, sentence: tuple[int, int], mention: Mention, ascii_before: str | None = None) -> bool:
+        """``ascii_before``: text[sentence[0]:mention.start] lower-cased when it is ASCII (else None), where
+        a literal of ``before`` matches exactly as its lower-case form does (no İ, ſ or Kelvin sign)."""
         if self.mention_kind is not None and mention.kind != self.mention_kind:
             return False
         precision = (mention.event_when or mention.timex).precision
         if self.coarser_than is not None and precision is not None and \
                 PRECISION_RANK[precision] >= PRECISION_RANK[self.coarser_than]:
             return False
+        # the anchored tests first: the search of the words before the phrase costs the most
         return ((self.phrase is None or self.phrase.fullmatch(mention.text) is not None)
-                and (self.before is None or self.before.search(text, sentence[0], mention.start) is not None)
-                and (self.after is None or self.after.match(text, mention.end, sentence[1]) is not None))
+                and (self.after is None or self.after.match(text, mention.end, sentence[1]) is not None)
+                and (self.before is None or (
+                    (ascii_before is None or self.before_words is None or any(w in ascii_before for w in self.before_words))
+                    and self.before.search(text, sentence[0], mention.start) is not None)))
 
 
 @dataclass(frozen=True)
@@ -203,7 +218,17 @@ def _not_event(raw: dict) -> NotEvent:
     return NotEvent(kind=raw["kind"], before=pattern("before"), after=pattern("after"), phrase=pattern("phrase"),
                     with_other_date=bool(raw.get("with_other_date", False)),
                     coarser_than=Precision(raw["coarser_than"]) if "coarser_than" in raw else None,
-                    mention_kind=raw.get("mention_kind"))
+                    mention_kind=raw.get("mention_kind"),
+                    before_words=_required_words(raw["before"]) if "before" in raw else None)
+
+
+def _required_words(pattern: str) -> tuple[str, ...] | None:
+    """ASCII words one of which every match of ``pattern`` (case-insensitive) holds, or None."""
+    anchors = derive_anchors(pattern)
+    if anchors is None or DIGIT in anchors:
+        return None
+    words = tuple(sorted(a.lstrip("=") for a in anchors))  # a whole-word anchor is also a substring
+    return words if all(w.isascii() and w for w in words) else None
 
 
 def quoted(text: str, sentence: tuple[int, int], mention: Mention) -> bool:
@@ -234,8 +259,10 @@ def not_event_kinds(text: str, sentence: tuple[int, int], mention: Mention, er: 
     if mention.kind == "quarter_comparison" and mention.timex.precision == Precision.QUARTER:
         return "baseline", "baseline"  # "up from $4 million a year earlier" in an earnings report (rules.toml)  # "'one year after launching the iPhone', he said": the speaker's now
     beside = None
+    before = text[sentence[0]:mention.start]
+    ascii_before = before.lower() if before.isascii() else None
     for check in er.not_events:
-        if check.applies(text, sentence, mention):
+        if check.applies(text, sentence, mention, ascii_before):
             if not check.with_other_date:
                 return check.kind, beside or check.kind
             beside = beside or check.kind
@@ -256,12 +283,14 @@ def _tail_ending_with(heads: list[str]) -> re.Pattern[str] | None:
 def stem(word: str, stemmer: Stemmer) -> str:
     """A light suffix stripper: enough to match "arrived"/"arrives"/"arriving" and "talks"/"talk"."""
     w = word.lower().replace("’", "'")
-    for possessive in dict.fromkeys(p.replace("’", "'") for p in stemmer.possessives):
+    for possessive in stemmer.folded_possessives:
         if w.endswith(possessive):
             w = w[:-len(possessive)]
             break
+    if w.endswith(stemmer.keep_endings) or not w.endswith(stemmer.suffixes):
+        return w  # most words: no suffix to cut (one C-level test each instead of a loop)
     for suffix in stemmer.suffixes:
-        if len(w) > len(suffix) + 3 and w.endswith(suffix) and not w.endswith(stemmer.keep_endings):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
             return w[: -len(suffix)] + ("y" if suffix in stemmer.y_suffixes else "")
     return w
 
@@ -273,16 +302,39 @@ def _bare(word: str, possessives: tuple[str, ...]) -> str:
     return word
 
 
+def _term(token: str, rules: EventRules) -> str | None:
+    """The term of one word token, None for a stopword, a number or a single letter."""
+    word = token.strip("-'’")
+    lower = word.lower()
+    if len(word) < 2 or lower in rules.stopwords or word.isdigit():
+        return None
+    return rules.synonyms.get(lower) or stem(word, rules.stemmer)
+
+
 def content_terms(text: str, rules: EventRules) -> list[str]:
     """Stemmed content words; synonyms ("meeting", "talks") become one term."""
-    terms = []
-    for m in _WORD.finditer(text):
-        word = m.group(0).strip("-'’")
-        lower = word.lower()
-        if len(word) < 2 or lower in rules.stopwords or word.isdigit():
-            continue
-        terms.append(rules.synonyms.get(lower) or stem(word, rules.stemmer))
-    return terms
+    return [term for token in _WORD.findall(text) if (term := _term(token, rules)) is not None]
+
+
+class Terms:
+    """``content_terms`` for the pieces of one article's text: the clauses and sentences around its dates
+    overlap, so each distinct word is stemmed once. Made per article, dropped with its analysis."""
+
+    def __init__(self, rules: EventRules) -> None:
+        self.rules = rules
+        self._memo: dict[str, str | None] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        memo, rules = self._memo, self.rules
+        terms = []
+        for token in _WORD.findall(text):
+            if token in memo:
+                term = memo[token]
+            else:
+                term = memo[token] = _term(token, rules)
+            if term is not None:
+                terms.append(term)
+        return terms
 
 
 def _boundaries(text: str, start: int, end: int, rules: EventRules, cuts: tuple[int, ...] = ()) -> list[int]:
@@ -296,14 +348,16 @@ def _boundaries(text: str, start: int, end: int, rules: EventRules, cuts: tuple[
 
 
 def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, rules: EventRules,
-                  cuts: tuple[int, ...] = ()) -> tuple[int, int]:
+                  cuts: tuple[int, ...] = (), terms: Terms | None = None) -> tuple[int, int]:
     """The clause holding [start, end): from the last boundary before it to the first after it.
 
     A thin clause (fewer than three content words besides the date) takes in the clause before
     it (news puts the main clause first), unless that one is a quotation, else the one after.
     A clause opened by a participle ("marking ...") takes in the main clause before it.
     ``cuts`` are the ends of other date phrases: two dates in one clause date two happenings.
+    ``terms``: the article's ``Terms`` (else content words are read afresh).
     """
+    terms = terms or Terms(rules)
     group = next((m for m in _PARENTHESIS.finditer(text, *sentence) if m.start() < start and end < m.end()), None)
     if group is not None:  # "the iPhone (which was presented on Wednesday)": the clause is inside the parenthesis
         sentence = (group.start() + 1, group.end() - 1)
@@ -319,14 +373,14 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, ru
         np_start = _noun_phrase_start(text, before[-1] if before else sentence[0], left, rules)
         if np_start is not None:
             return np_start, right
-    if _set_off_after_that(text, points, left, right, start, end, rules):
+    if _set_off_after_that(text, points, left, right, start, end, rules, terms):
         # "the air force claimed that, overnight, Russia launched bombs": the date dates the clause after it,
         # which the clause before "that" attributes
         before = [p for p in points if p < left]
         after = [p for p in points if p > right]
         return before[-1], after[0] if after else sentence[1]
     for _ in range(2):
-        thin = len(content_terms(text[left:start] + " " + text[end:right], rules)) < 3
+        thin = len(terms(text[left:start] + " " + text[end:right])) < 3
         if not thin and not rules.participle_start.match(text, left):
             break
         before = [p for p in points if p < left]
@@ -436,9 +490,9 @@ def _is_appositive(text: str, start: int, end: int, rules: EventRules) -> bool:
 
 
 def _set_off_after_that(text: str, points: list[int], left: int, right: int, start: int, end: int,
-                        rules: EventRules) -> bool:
+                        rules: EventRules, terms: Terms) -> bool:
     """The date stands alone between commas right after a "that" ("claimed that, overnight, Russia ...")."""
-    if content_terms(text[left:start] + " " + text[end:right], rules):
+    if terms(text[left:start] + " " + text[end:right]):
         return False
     before = [p for p in points if p < left]
     return bool(before) and rules.ends_with_complementizer.search(text, before[-1], left) is not None
@@ -553,6 +607,8 @@ def _balance_brackets(raw: str) -> str:
     """Without empty brackets (a date cut out of "(2100 GMT)") or an unclosed one ("began (5 p.")."""
     raw = re.sub(r"\s*(?:\(\s*\)|\[\s*\])", "", raw)
     for opening, closing in ("()", "[]"):
+        if opening not in raw and closing not in raw:
+            continue  # most titles: nothing to balance
         depth, kept = 0, []
         for ch in raw:
             if ch == opening:
@@ -636,20 +692,24 @@ def _window(text: str, sentence: tuple[int, int], mention: Mention, limit: int =
     return (cut_lo + 1 if cut_lo >= 0 else lo), (cut_hi if cut_hi >= 0 else hi)
 
 
-def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: EventRules) -> list[Event]:
+def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: EventRules,
+                   sentences: SentenceIndex | None = None) -> list[Event]:
     """One event per (clause, date): title, quote (the sentence), status, places and matching terms; plus the
     article's main event (its headline and lead sentence), at the publication date when no phrase dates it.
 
     Linear in the article: each mention looks only at its own sentence (at most ``MAX_SENTENCE_CHARS``
     around it), and finds the other dates there and the events already made by bisection (mentions
-    come in text order)."""
+    come in text order). ``sentences``: the article's sentence spans from its body start, when the caller has
+    them already (``find_mentions`` reads the same)."""
     text = article.text
-    sentences = SentenceIndex(sentence_spans(text, article.body_start, rules.language))
+    if sentences is None:
+        sentences = SentenceIndex(sentence_spans(text, article.body_start, rules.language))
     events: list[Event] = []
     seen: set[tuple[int, int, str]] = set()
     seen_starts: dict[str, list[int]] = {}  # key[2] (moment or value) -> sorted starts of the keys seen
     known = _names_inside_sentences(text, er)
     people = _People(text[article.body_start:], er)
+    terms = Terms(er)
     dating = _dating_mentions(article, mentions, sentences, er)
     # a recurring date in a sentence that also dates something is tied to that date, not context
     dated_sentences = {sentences.at(m.start) for m in dating if (m.event_when or m.timex).start is not None}
@@ -670,15 +730,15 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
             lo, hi = bisect.bisect_left(dating_starts, sentence[0]), bisect.bisect_left(dating_starts, sentence[1])
             cuts = tuple(m.end for i, m in enumerate(dating[lo:hi], lo) if i != index
                          and (m.timex.start or m.event_when) and not _joined(text, mention, m, er))
-            clauses = [clause_around(text, sentence, mention.start, mention.end, er, cuts)]
+            clauses = [clause_around(text, sentence, mention.start, mention.end, er, cuts, terms)]
             if er.period_end is not None and (er.period_end.search(text, sentence[0], mention.start)
                                               or _ends_at_next(text, mention, mentions, er)):
                 # "net income rose 21% for the third quarter ended Aug. 26": the end of the period reported on
                 # dates the report, the sentence's main clause
-                clauses = [_lead_clause(text, sentence, er)[0]]
+                clauses = [_lead_clause(text, sentence, er, terms)[0]]
             main = _participial_main_clause(text, sentence, mention, er)
             if main:
-                clauses.append(clause_around(text, sentence, main[0], main[0], er) if main[0] < main[1] else main)
+                clauses.append(clause_around(text, sentence, main[0], main[0], er, terms=terms) if main[0] < main[1] else main)
         previous = sentences.before(mention.start)
         if previous is not None and previous[1] - previous[0] > MAX_SENTENCE_CHARS:
             previous = (previous[1] - MAX_SENTENCE_CHARS, previous[1])
@@ -697,8 +757,8 @@ def extract_events(article: Article, mentions: list[Mention], rules: Rules, er: 
             bisect.insort(seen_starts.setdefault(key[2], []), key[0])
             per_sentence[full] = per_sentence.get(full, 0) + 1
             events.append(_event(article, mention, when, sentence, clause, er, previous,
-                                 rules.tables.get("holiday"), known, sentences, people, nearby))
-    return _with_main_event(article, events, sentences, er, rules.tables.get("holiday"), known)
+                                 rules.tables.get("holiday"), known, sentences, terms, people, nearby))
+    return _with_main_event(article, events, sentences, er, rules.tables.get("holiday"), known, terms)
 
 
 _PART_OF_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})T(?:MO|AF|EV|DT)")
@@ -793,7 +853,7 @@ _CALENDAR_ROOM = (dt.date.min + dt.timedelta(days=max(RECENT_DAYS, NEXT_DAY_DAYS
 
 
 def _with_main_event(article: Article, events: list[Event], sentences: SentenceIndex, er: EventRules,
-                     occasions: Table | None, known: frozenset[str]) -> list[Event]:
+                     occasions: Table | None, known: frozenset[str], terms: Terms) -> list[Event]:
     """Mark the article's main event: what its headline and lead sentence report.
 
     A date of the lead sentence that falls shortly before publication ("today", "on Tuesday", "last
@@ -801,11 +861,11 @@ def _with_main_event(article: Article, events: list[Event], sentences: SentenceI
     event at the publication date. Its title is the article's headline, when there is one."""
     if article.date is None or not _CALENDAR_ROOM[0] <= article.date <= _CALENDAR_ROOM[1]:
         return events  # at the very ends of the calendar the day before or after cannot be written
-    lead = _lead_sentence(article, sentences, er)
+    lead = _lead_sentence(article, sentences, terms)
     if lead is None:
         return events
     headline = _headline_title(article.title)
-    wanted = set(content_terms(article.title or "", er))
+    wanted = set(terms(article.title or ""))
     recent = [i for i, e in enumerate(events) if lead[0] <= e.quote_start and e.quote_end <= lead[1]
               and _recent(e.when, article.date)]
     if recent:
@@ -814,7 +874,8 @@ def _with_main_event(article: Article, events: list[Event], sentences: SentenceI
         if headline:
             update["title"] = headline
         return [e.model_copy(update=update) if i == best else e for i, e in enumerate(events)]
-    return [*events, _publication_event(article, lead, er, headline, occasions, known, _next_day(article, events, sentences, lead))]
+    return [*events, _publication_event(article, lead, er, headline, occasions, known, terms,
+                                        _next_day(article, events, sentences, lead))]
 
 
 def _next_day(article: Article, events: list[Event], sentences: SentenceIndex, lead: tuple[int, int]) -> Event | None:
@@ -834,7 +895,7 @@ def _next_day(article: Article, events: list[Event], sentences: SentenceIndex, l
     return there[0] if fine and near else None
 
 
-def _lead_sentence(article: Article, sentences: SentenceIndex, er: EventRules) -> tuple[int, int] | None:
+def _lead_sentence(article: Article, sentences: SentenceIndex, terms: Terms) -> tuple[int, int] | None:
     """The first sentence of the body (not a dateline, byline or caption), unless it shares no word with the
     headline and one of the next few does ("The iPhone only made its appearance as a prototype." before the
     sentence about Cisco's lawsuit)."""
@@ -843,9 +904,11 @@ def _lead_sentence(article: Article, sentences: SentenceIndex, er: EventRules) -
                                    and any(c.islower() for c in text[s[0]:s[1]])), LEAD_SENTENCES))
     if not first:
         return None
-    wanted = set(content_terms(article.title or "", er))
+    wanted = set(terms(article.title or ""))
     first = [_joined_initialism(text, s, sentences) for s in first]
-    shared = [len(wanted.intersection(content_terms(text[s[0]:s[1]], er))) for s in first]
+    if not wanted:
+        return first[0]  # no headline word to share: the first sentence
+    shared = [len(wanted.intersection(terms(text[s[0]:s[1]]))) for s in first]
     if shared[0] or not any(shared):
         return first[0]
     return first[shared.index(max(shared))]
@@ -882,7 +945,7 @@ def _headline_title(title: str | None) -> str | None:
 
 
 def _publication_event(article: Article, lead: tuple[int, int], er: EventRules, headline: str | None,
-                       occasions: Table | None, known: frozenset[str], dated: Event | None = None) -> Event:
+                       occasions: Table | None, known: frozenset[str], terms: Terms, dated: Event | None = None) -> Event:
     """The main event of an article whose lead sentence has no recent date: at the day ``dated`` gives, else at
     the publication date, quoting the lead sentence. Then its date phrase is empty (at the start of the quote):
     no words of the text date it."""
@@ -897,7 +960,7 @@ def _publication_event(article: Article, lead: tuple[int, int], er: EventRules, 
     if dated is not None:  # the quote takes in the sentence whose phrase dates it
         when, mention, basis = dated.when, dated.mention, dated.dated_by
         quote = (lead[0], dated.quote_end)
-    clause, subject = _lead_clause(text, lead, er)
+    clause, subject = _lead_clause(text, lead, er, terms)
     sentence_text = text[quote[0]:quote[1]]
     return Event(
         article_id=article.id,
@@ -909,8 +972,8 @@ def _publication_event(article: Article, lead: tuple[int, int], er: EventRules, 
         quote_end=quote[1],
         status=EventStatus.REPORTED if er.reported.search(sentence_text) else EventStatus.HAPPENED,
         places=_places(text, lead, er),
-        terms=sorted(set(content_terms(text[clause[0]:clause[1]] + " " + (article.title or ""), er))),
-        context=sorted(set(content_terms(sentence_text, er))),
+        terms=sorted(set(terms(text[clause[0]:clause[1]] + " " + (article.title or "")))),
+        context=sorted(set(terms(sentence_text))),
         names=_names(text, clause, lead[0], er),
         actors=_actors(text, lead, er, occasions, known),
         dated_by=basis,
@@ -918,20 +981,21 @@ def _publication_event(article: Article, lead: tuple[int, int], er: EventRules, 
     )
 
 
-def _lead_clause(text: str, lead: tuple[int, int], er: EventRules) -> tuple[tuple[int, int], tuple[int, int] | None]:
+def _lead_clause(text: str, lead: tuple[int, int], er: EventRules,
+                 terms: Terms | None = None) -> tuple[tuple[int, int], tuple[int, int] | None]:
     """The main clause of a lead sentence and the subject it takes: the first clause that is not a framing
     phrase ("In a ceremony attended by ...,", "During a media event,") and has a verb or a subject it takes
     ("The Boeing 787, or Dreamliner, | is a mid-sized airliner")."""
     starts = [lead[0]] + [p + 1 for p in _boundaries(text, *lead, er) if lead[0] < p < lead[1] - 1]
     for pos in starts:
-        clause = clause_around(text, lead, pos, pos, er)
+        clause = clause_around(text, lead, pos, pos, er, terms=terms)
         first = _WORD.search(text, clause[0], clause[1])
         if first is None or er.leading_prep.fullmatch(first.group(0) + " ") or er.drop_opener.match(first.group(0) + " "):
             continue
         subject = subject_of(text, lead, clause, er)
         if subject is not None or (er.verb_word is not None and er.verb_word.search(text, *clause)):
             return clause, subject
-    return clause_around(text, lead, lead[0], lead[0], er), None
+    return clause_around(text, lead, lead[0], lead[0], er, terms=terms), None
 
 
 def date_basis(mention: Mention, article: Article) -> Confidence:
@@ -951,7 +1015,7 @@ def _skip_word(text: str, pos: int) -> int:
 
 def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[int, int],
            clause: tuple[int, int], er: EventRules, previous: tuple[int, int] | None, occasions: Table | None,
-           known: frozenset[str], sentences: SentenceIndex, people: _People | None = None,
+           known: frozenset[str], sentences: SentenceIndex, terms: Terms, people: _People | None = None,
            mentions: tuple[Mention, ...] = ()) -> Event:
     text = article.text
     clause_text = text[clause[0]:clause[1]]
@@ -976,8 +1040,8 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
         quote_end=sentence[1],
         status=_status(clause_text, mention, er),
         places=places,
-        terms=sorted(set(content_terms(date_free, er))),
-        context=sorted(set(content_terms(around, er))),
+        terms=sorted(set(terms(date_free))),
+        context=sorted(set(terms(around))),
         names=_names(text, clause, sentence[0], er),
         actors=_actors(text, sentence, er, occasions, known),
         dated_by=date_basis(mention, article),

@@ -29,6 +29,7 @@ from timeline.neardup import Copy, Sketch, attach_copies, copies_among, fold_cop
 from timeline.progress import Progress
 from timeline.resources import Resources, load_resources
 from timeline.temporal import find_mentions
+from timeline.temporal.context import SentenceIndex, sentence_spans
 
 if TYPE_CHECKING:
     from timeline.continuity import PreviousTimeline
@@ -36,8 +37,10 @@ if TYPE_CHECKING:
 
 def analyze_article(article: Article, resources: Resources) -> Analysis:
     """Resolve the dates of one article and extract its events (pure: same input, same output)."""
-    mentions = find_mentions(article.text, article.date, resources.rules, article.body_start)
-    events = extract_events(article, mentions, resources.rules, resources.events)
+    # both steps read the same sentences: split once
+    sentences = SentenceIndex(sentence_spans(article.text, article.body_start, resources.rules.language))
+    mentions = find_mentions(article.text, article.date, resources.rules, article.body_start, sentences)
+    events = extract_events(article, mentions, resources.rules, resources.events, sentences)
     return Analysis(article=article, mentions=mentions, events=events)
 
 

@@ -16,7 +16,7 @@ from timeline.errors import RuleError
 from timeline.gazetteer import Gazetteer, load_gazetteer
 from timeline.lang import lang_folder
 from timeline.models import TimexType
-from timeline.temporal.prefilter import Prefilter, derive_anchors
+from timeline.temporal.prefilter import Prefilter, derive_anchors, first_char_gate
 from timeline.temporal.slots import BUILTINS, COMPUTED_SLOTS, SLOT
 
 _MACRO = re.compile(r"%\{(\w+)(?::([\w-]+))?\}")
@@ -243,9 +243,9 @@ def _compile_rule(index: int, raw: dict, macros: dict[str, str], tables: dict[st
     source = _expand(raw["pattern"], macros, tables, where, group_tables)
     try:
         # No rule match starts inside a word; saying so up front also lets the engine skip
-        # mid-word positions cheaply.
-        regex = re.compile(r"(?<!\w)(?:" + _expand(raw["pattern"], macros, tables, where, {}, fast=True) + ")",
-                           re.IGNORECASE)
+        # mid-word positions cheaply, and the first-character gate most word starts.
+        body = _expand(raw["pattern"], macros, tables, where, {}, fast=True)
+        regex = re.compile(r"(?<!\w)" + (first_char_gate(body) or "") + "(?:" + body + ")", re.IGNORECASE)
     except re.error as exc:
         raise RuleError(f"{where}: pattern does not compile: {exc}") from exc
     try:

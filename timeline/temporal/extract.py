@@ -113,13 +113,16 @@ class _Memory:
 MAX_MENTIONS_PER_SENTENCE = 200  # date phrases read from one sentence; the rest of a longer list is not read
 
 
-def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0) -> list[Mention]:
+def find_mentions(text: str, dct: dt.date | None, rules: Rules, begin: int = 0,
+                  sentences: SentenceIndex | None = None) -> list[Mention]:
     """Temporal expressions in ``text[begin:]`` with offsets into ``text`` and resolved values.
 
-    Relative expressions that need the article date are dropped when ``dct`` is None.
+    Relative expressions that need the article date are dropped when ``dct`` is None. ``sentences``: the
+    text's ``sentence_spans`` from ``begin``, when the caller has them already.
     """
     language = rules.language
-    sentences = SentenceIndex(sentence_spans(text, begin, language))
+    if sentences is None:
+        sentences = SentenceIndex(sentence_spans(text, begin, language))
     gazetteer = rules.places
     memory = _Memory()
     mentions: list[Mention] = []

@@ -284,3 +284,98 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((lo, hi))
     return merged
+
+
+# --------------------------------------------------------------------------- a rule's first character
+
+class _Unknown(Exception):
+    """The first character of a match cannot be told from the pattern (``.``, a negated class, a back-reference)."""
+
+
+_ASCII = range(128)
+_CATEGORIES = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
+               C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
+
+
+def first_char_gate(pattern: str) -> str | None:
+    """A lookahead ``(?=...)`` that every match of ``pattern`` (compiled with IGNORECASE) passes at its start, or
+    None. Put before a rule it changes none of its matches, and the engine drops most word starts after one
+    character test instead of trying each alternative there.
+
+    The gate is a case-sensitive class that refuses only ASCII characters no match starts with (a letter counts in
+    both cases, a category such as \\d by what it matches): every non-ASCII character passes, so no case folding
+    of Unicode ("ſ", "K") can be missed. A pattern that may match empty, or start with a non-ASCII literal or
+    with anything else, gets no gate."""
+    try:
+        codes, nullable = _first_of_seq(list(P.parse(pattern, re.IGNORECASE)))
+    except (_Unknown, re.error):
+        return None
+    refused = [c for c in _ASCII if c not in codes]
+    if nullable or not codes or not refused:
+        return None
+    return "(?=(?-i:[^" + _ranges(refused) + "]))"
+
+
+def _ranges(codes: list[int]) -> str:
+    """Sorted character codes as class ranges ("\\x00-\\x2f\\x3a-\\x40")."""
+    out, i = [], 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        out.append(f"\\x{codes[i]:02x}" + (f"-\\x{codes[j]:02x}" if j > i else ""))
+        i = j + 1
+    return "".join(out)
+
+
+def _first_of_seq(items: list) -> tuple[set[int], bool]:
+    """The ASCII codes a sequence may start with, and whether it may match empty."""
+    out: set[int] = set()
+    for op, av in items:
+        codes, nullable = _first_of_item(op, av)
+        out |= codes
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _cased(code: int) -> set[int]:
+    if code >= 128:
+        raise _Unknown  # a non-ASCII literal may fold onto an ASCII letter ("K" and "k")
+    return {code, ord(chr(code).swapcase())}
+
+
+def _first_of_item(op, av) -> tuple[set[int], bool]:
+    if op is C.LITERAL:
+        return _cased(av), False
+    if op is C.IN:
+        codes: set[int] = set()
+        for o, a in av:
+            if o is C.LITERAL:
+                codes |= _cased(a)
+            elif o is C.RANGE:
+                for code in range(a[0], a[1] + 1):
+                    codes |= _cased(code)
+            elif o is C.CATEGORY and a in _CATEGORIES:
+                category = re.compile(_CATEGORIES[a])
+                codes |= {c for c in _ASCII if category.match(chr(c))}
+            else:
+                raise _Unknown  # NEGATE, a charset bitmap
+        return codes, False
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return set(), True  # zero-width: the next item gives the first character
+    if op is C.SUBPATTERN:
+        return _first_of_seq(list(av[-1]))
+    if op is C.ATOMIC_GROUP:
+        return _first_of_seq(list(av))
+    if op is C.BRANCH:
+        codes, nullable = set(), False
+        for alt in av[1]:
+            c, n = _first_of_seq(list(alt))
+            codes |= c
+            nullable = nullable or n
+        return codes, nullable
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        codes, nullable = _first_of_seq(list(av[2]))
+        return codes, nullable or av[0] == 0
+    raise _Unknown  # ANY, NOT_LITERAL, GROUPREF ...
