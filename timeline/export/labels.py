@@ -37,7 +37,7 @@ class Labels:
     confidence: dict[Confidence, str]
     confidence_mark: dict[Confidence, str]
 
-    def phrase(self, name: str, **slots: object) -> str:
+    def phrase(self, name: str, /, **slots: object) -> str:  # positional: a slot may be called "name"
         return self.phrases[name].format(**slots)
 
     def plural(self, n: int, word: str, many: str | None = None) -> str:
