@@ -406,6 +406,14 @@ def test_markdown_briefing_escapes_article_text(tmp_path):
     assert "\n# Not a heading" not in text and "[\\# Not a heading](<https://example.org/a>)" in text
 
 
+def test_markdown_briefing_names_a_syndicated_copy(tmp_path):
+    src = _syndicated(tmp_path / "in")
+    result = cli("build", str(src), "-o", str(tmp_path / "out"), "--format", "md")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "timeline.md").read_text("utf-8")
+    assert f"  - also carried by `{src / 'wire.txt'}` (a copy)\n" in text
+
+
 # ---------------------------------------------------------------- the Python API
 
 

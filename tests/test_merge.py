@@ -183,3 +183,44 @@ def test_merge_output_does_not_depend_on_the_string_hash_seed():
     digests = {subprocess.run([sys.executable, "-c", _DIGEST, str(BENCHMARK)], capture_output=True, text=True,
                               check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(digests) == 1, digests
+
+
+def _alternation_counts(texts: dict[str, int], forms: set[str]) -> dict[str, int]:
+    """What not_organizations counted before: one regex alternation of the sorted forms."""
+    import re
+    from collections import Counter
+
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(forms))) + r")\b")
+    found: Counter[str] = Counter()
+    for text, times in texts.items():
+        for m in pattern.finditer(text):
+            found[m.group(0)] += times
+    return found
+
+
+WHOLE_WORD_TEXTS = {
+    "Share prices fell on Monday, and Apple's share of the market rose.": 2,
+    "O'Neal met No.3 seed Nadal at 3 p.m.; Dec.12 is the final, said O'Neal.": 1,
+    "The U.S. Navy and the U.S.S.R. talked; U.S.-led talks resumed in Xi'an.": 1,
+    "Shares of Apple-branded phones and apples sold; APPLE is a ticker, not apple.": 3,
+}
+
+
+@pytest.mark.parametrize("forms", [
+    {"Share", "share", "Apple", "apple", "Shares", "shares"},
+    {"O", "O'Neal", "o'neal", "No.3", "no.3", "Dec", "Dec.12", "Nadal", "nadal"},
+    {"U.S.", "U.S", "U", "U.S.-led", "Xi'an", "xi'an", "Navy"},
+])
+def test_whole_word_counts_are_the_alternations(forms):
+    from timeline.signature import whole_word_counts
+
+    assert whole_word_counts(WHOLE_WORD_TEXTS, forms) == _alternation_counts(WHOLE_WORD_TEXTS, forms)
+
+
+def test_whole_word_counts_exact_values():
+    from timeline.signature import whole_word_counts
+
+    counts = whole_word_counts(WHOLE_WORD_TEXTS, {"Share", "share", "Apple", "apple", "O", "O'Neal", "U.S."})
+    # "O" wins over "O'Neal" (sorted first, and a word ends before the apostrophe); "U.S." is whole only
+    # where a word character follows its last dot ("U.S.S.R."), as ``\b`` reads it
+    assert dict(counts) == {"Share": 2, "share": 2, "Apple": 5, "apple": 3, "O": 2, "U.S.": 1}

@@ -161,8 +161,22 @@ def news_weight(source: Source, article: Article | None) -> float:
     return 1.0 if gap <= NEWS_DAYS else NEAR_WEIGHT if gap <= 366 else FAR_WEIGHT
 
 
+@dataclass(frozen=True)
+class BatchFacts:
+    """What ``rank`` and ``batch_title`` both read of a batch's articles (its headlines and its names):
+    read once per build (``read_batch``), not once per use."""
+
+    heads: dict[str, Headline]
+    names: Names
+
+
+def read_batch(analyses: Sequence[Analysis], language: LanguageData, rules: EventRules,
+               words: SignatureWords) -> BatchFacts:
+    return BatchFacts(headlines(analyses, language, rules), Names(analyses, words, rules))
+
+
 def rank(entries: list[Entry], analyses: Sequence[Analysis], language: LanguageData, rules: EventRules,
-         words: SignatureWords) -> list[Entry]:
+         words: SignatureWords, facts: BatchFacts | None = None) -> list[Entry]:
     """The entries with their salience (same order). Each source counts as news by ``news_weight``; then
     salience = W_ARTICLE x the reporting articles (each by its news weight) + W_HEADLINE x how much of an
     article's headline the entry's sentence says + W_LEAD if told in an article's first sentence (half in
@@ -170,9 +184,10 @@ def rank(entries: list[Entry], analyses: Sequence[Analysis], language: LanguageD
     people or organizations + W_DAY for a day or finer + W_HAPPENED if it happened + W_CONFLICT if disputed
     - W_HISTORY for a year-or-coarser date more than HISTORY_YEARS before the batch. Every part works with
     one source per entry; reports from several articles add up."""
-    heads = headlines(analyses, language, rules)
-    names = Names(analyses, words, rules)
+    facts = facts or read_batch(analyses, language, rules, words)
+    heads, names = facts.heads, facts.names
     central = names.central()
+    quote_terms: dict[str, frozenset[str]] = {}  # a sentence is the quote of each of its events: read it once
     by_id = {a.article.id: a.article for a in analyses}
     years = [a.article.date.year for a in analyses if a.article.date]
     first = min(years) if years else None
@@ -187,7 +202,9 @@ def rank(entries: list[Entry], analyses: Sequence[Analysis], language: LanguageD
             if h is None:
                 continue
             if h.terms:
-                headline = max(headline, weight * len(h.terms.intersection(content_terms(s.quote, rules))) / len(h.terms))
+                if (terms := quote_terms.get(s.quote)) is None:
+                    terms = quote_terms[s.quote] = frozenset(content_terms(s.quote, rules))
+                headline = max(headline, weight * len(h.terms & terms) / len(h.terms))
             if h.lead and h.lead[0] <= s.quote_start < h.lead[1]:
                 lead = max(lead, weight)
             elif h.second and h.second[0] <= s.quote_start < h.second[1]:
@@ -207,12 +224,12 @@ def top(entries: list[Entry], k: int) -> list[Entry]:
 
 
 def batch_title(analyses: Sequence[Analysis], words: SignatureWords, language: LanguageData, rules: EventRules,
-                prefix: str = "Timeline") -> str:
+                prefix: str = "Timeline", facts: BatchFacts | None = None) -> str:
     """The batch's main subject: the person or organization most of its headlines (titles, else first
     sentences) name, in the form they use most; "A and B" when a second comes close (TITLE_SHARE). With no
     name heading TITLE_MIN_ARTICLES articles, the place they name most; else just the prefix."""
-    heads = headlines(analyses, language, rules)
-    names = Names(analyses, words, rules)
+    facts = facts or read_batch(analyses, language, rules, words)
+    heads, names = facts.heads, facts.names
     per_head: Counter[str] = Counter()
     form_use: Counter[str] = Counter()
     for a in analyses:

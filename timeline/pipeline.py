@@ -66,13 +66,15 @@ def analyze_batch(articles: Iterable[Article], resources: Resources) -> list[Ana
     return analyses
 
 
-def merge_analyses(analyses: Sequence[Analysis], resources: Resources | None = None) -> list[Entry]:
+def merge_analyses(analyses: Sequence[Analysis], resources: Resources | None = None,
+                   facts: briefing.BatchFacts | None = None) -> list[Entry]:
     """The entries of the whole batch: the same happening told by several articles becomes one entry;
-    each entry scored by how much a briefing needs it (briefing.rank)."""
+    each entry scored by how much a briefing needs it (briefing.rank; ``facts``: its reading of the
+    batch's headlines and names, if already made)."""
     resources = resources or load_resources("en")
     entries = merge_events([e for a in analyses for e in a.events], {a.article.id: a.article for a in analyses},
                            resources.merge)
-    return briefing.rank(entries, analyses, resources.rules.language, resources.events, resources.merge)
+    return briefing.rank(entries, analyses, resources.rules.language, resources.events, resources.merge, facts)
 
 
 Input = Path | str | Mapping[str, Any]
@@ -134,10 +136,12 @@ def build_timeline(inputs: Sequence[Input], user_dates: Mapping[str, dt.date] | 
     analyses.sort(key=lambda a: a.article.id)
     analyses, folded = fold_copies(analyses, copies)
     resources = load()
-    entries = _share_fields_sets(attach_copies(merge_analyses(analyses, resources), folded))
+    facts = briefing.read_batch(analyses, resources.rules.language, resources.events, resources.merge)
+    entries = _share_fields_sets(attach_copies(merge_analyses(analyses, resources, facts), folded))
     by_id = {a.article.id: a.article for a in analyses}
     return Timeline(
-        title=title or briefing.batch_title(analyses, resources.merge, resources.rules.language, resources.events),
+        title=title or briefing.batch_title(analyses, resources.merge, resources.rules.language, resources.events,
+                                            facts=facts),
         **_period(entries),
         entries=entries,
         manifest=[_update_manifest(m, by_id, copies, failed) for m in manifest],

@@ -194,10 +194,47 @@ def not_organizations(events: list[Event], words: SignatureWords) -> frozenset[s
     single = {a for e in events for a in e.actors if " " not in a and not a.isupper()}
     common = set()
     if single:
-        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted({a.lower() for a in single} | single))) + r")\b")
-        counts = Counter(m.group(0) for e in events for m in pattern.finditer(e.quote))
+        counts = whole_word_counts(Counter(e.quote for e in events), {a.lower() for a in single} | single)
         common = {a for a in single if counts[a.lower()] >= counts[a]}
     return people((e.actors for e in events), words.organization_endings) | frozenset(common)
+
+
+_WORD_RUN = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def whole_word_counts(texts: Mapping[str, int], forms: Iterable[str]) -> Counter[str]:
+    """How often each form occurs as a whole word (``\\b`` on both sides) in ``texts`` (text -> times it is
+    read: the sentence of several events counts for each), exactly as ``re.finditer`` of one alternation of
+    the sorted forms counts them, but each match is looked up by the word it starts with: an alternation of
+    thousands of names tried at every character made this step grow with the batch squared."""
+    ordered = sorted(set(forms))
+    if any(not _WORD_CHAR.match(f) for f in ordered):  # a form starting with a non-word character: the regex
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b")
+        found: Counter[str] = Counter()
+        for text, times in texts.items():
+            for m in pattern.finditer(text):
+                found[m.group(0)] += times
+        return found
+    # a match starts where a word starts, and that word is the form's first word (or the form itself)
+    by_first: dict[str, list[str]] = {}
+    for form in ordered:
+        by_first.setdefault(_WORD_RUN.match(form).group(0), []).append(form)  # type: ignore[union-attr]
+    counts: Counter[str] = Counter()
+    is_word = _WORD_CHAR.match
+    for text, times in texts.items():
+        resume = 0  # matches never overlap: the scan goes on after the last one
+        for run in _WORD_RUN.finditer(text):
+            at = run.start()
+            if at < resume or (candidates := by_first.get(run.group(0))) is None:
+                continue
+            for form in candidates:  # the alternation's order: the first that matches wins
+                end = at + len(form)
+                if text.startswith(form, at) and (is_word(form[-1]) is None) != (end >= len(text) or is_word(text, end) is None):
+                    counts[form] += times
+                    resume = end
+                    break
+    return counts
 
 
 def people(actor_lists: Iterable[Iterable[str]], organization_endings: frozenset[str] = frozenset()) -> frozenset[str]:
