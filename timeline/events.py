@@ -18,7 +18,7 @@ from timeline.models import (PRECISION_RANK, Article, Confidence, DateSource, Ev
                              TimeValue, TimexType)
 from timeline.temporal.compile import Rules, Table, word_set_regex
 from timeline.temporal.context import SentenceIndex, in_quotation, sentence_spans
-from timeline.temporal.prefilter import DIGIT, derive_anchors
+from timeline.temporal.prefilter import DIGIT, derive_anchors, gated
 
 TITLE_WORDS = 14
 ATTRIBUTION_WORDS = 6  # "Union officials said": who said it, at most this many words
@@ -30,15 +30,16 @@ PRONOUN_SUBJECT_WORDS = 6  # "It" stands for the previous sentence's subject whe
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 # A comma inside a number ("14,000") or a spaced hyphen inside a name ("Wal - Mart") is no boundary; a parenthesis
 # is none either (a clause inside one is bounded by it: see clause_around).
-_BOUNDARY_PUNCT = re.compile(r"(?<!\d),|,(?!\d|\s\d{4}\b)|[;:]|\s[—–-]\s|—|–")
-_SPACED_NAME = re.compile(r"(?<![\w'’])[A-Z]\w*\s-\s[A-Z]")
+# gated: the same matches, most positions refused after one character test (prefilter.first_char_gate)
+_BOUNDARY_PUNCT = gated(r"(?<!\d),|,(?!\d|\s\d{4}\b)|[;:]|\s[—–-]\s|—|–")
+_SPACED_NAME = gated(r"(?<![\w'’])[A-Z]\w*\s-\s[A-Z]")
 _PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _SEGMENT_LEAD = re.compile(r"[\s,;:”\"]*")
 _NAME = re.compile(r"(?<![\w'’])[A-Z][\w’'.-]*[\w]")
 _MID_NAME = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][\w’'.-]*[\w]")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,]+\s*[-–—]+\s*")
 # Quotes around a whole clause add nothing to a title; unbalanced ones would confuse a reader.
-_STRAY = re.compile(r"^[\s,;:.—–-]+|[\s,;:.—–-]+$")
+_STRAY = gated(r"^[\s,;:.—–-]+|[\s,;:.—–-]+$")
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,10 @@ class EventRules:
     within_period: frozenset[str] = frozenset()  # "earlier this year": a happening inside the current period
 
 
+def _gated(regex: re.Pattern[str]) -> re.Pattern[str]:
+    return gated(regex.pattern, regex.flags)
+
+
 def _words_alt(words: list[str]) -> str:
     return "|".join(map(re.escape, words)) or "(?!)"
 
@@ -146,20 +151,20 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
     past_participle = re.escape(data["past_participle_suffix"])
     return EventRules(
         clause_openers=re.compile(r"\s(?:" + "|".join(re.escape(w) for w in data["clause_openers"]) + r")\s", re.IGNORECASE),
-        scheduled=word_set_regex(data["scheduled"]),
-        reported=word_set_regex(data["reported"]),
+        scheduled=_gated(word_set_regex(data["scheduled"])),
+        reported=_gated(word_set_regex(data["reported"])),
         stopwords=frozenset(data["stopwords"]),
         synonyms={w: term for term, words in data.get("synonyms", {}).items() for w in words},
         date_words=frozenset(data["date_words"]),
         # "[Chinese] President " before a capitalized name; the demonym goes with the office
-        honorific=re.compile(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"),
+        honorific=gated(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"),
         gazetteer=places,
-        leading_prep=re.compile(rf"(?:\b(?:{_words_alt(data['title_leading_words'])})\s+)+$", re.IGNORECASE),
+        leading_prep=gated(rf"(?:\b(?:{_words_alt(data['title_leading_words'])})\s+)+$", re.IGNORECASE),
         drop_opener=re.compile(rf"^\s*(?:{_words_alt(data['title_drop_openers'])})\s+", re.IGNORECASE),
         reduced_clause=re.compile(
             rf"[\s,;:—–-]*(?:{_words_alt(data['relative_pronouns'])})?\s*(?:(?:{_words_alt(data['subject_pronouns'])})\s+)?"
             rf"(?:\w+{adverb}\s+)?\w+{past_participle}\b", re.IGNORECASE),
-        determiner=re.compile(rf"\b(?:{_words_alt(data['determiners'])})\b", re.IGNORECASE),
+        determiner=gated(rf"\b(?:{_words_alt(data['determiners'])})\b", re.IGNORECASE),
         ends_with_complementizer=re.compile(rf"\b(?:{_words_alt(data['complementizers'])})[\s,]*$", re.IGNORECASE),
         complementizer_punct=re.compile(rf"\b({_words_alt(data['complementizers'])})[,;:]+\s"),
         participle_start=re.compile(rf"[\s,;:—–-]*[a-z]+{participle}\b"),
@@ -167,8 +172,8 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         adverb_suffix=data["adverb_suffix"],
         verb_like_endings=tuple(data["verb_like_endings"]),
         possessives=tuple(data["possessives"]),
-        name_run=re.compile(r"(?<![\w'’.-])[A-Z][\w’'.-]*[\w](?:\s+(?:(?:" + _words_alt(data["name_particles"])
-                            + r")\s+)?[A-Z][\w’'.-]*[\w])*"),
+        name_run=gated(r"(?<![\w'’.-])[A-Z][\w’'.-]*[\w](?:\s+(?:(?:" + _words_alt(data["name_particles"])
+                       + r")\s+)?[A-Z][\w’'.-]*[\w])*"),
         stemmer=Stemmer(tuple(stem_data["suffixes"]), frozenset(stem_data["y_suffixes"]),
                         tuple(stem_data["keep_endings"]), tuple(data["possessives"])),
         not_actors=frozenset(data.get("not_actors", [])),
@@ -188,7 +193,7 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         np_link=re.compile(rf"\s(?:{_words_alt(data['noun_phrase_links'])})\s+$", re.IGNORECASE),
         joiner_only=re.compile(rf"[\s,]*(?:(?:{_words_alt(data['date_joiners'] + data['period_end_words'])})[\s,]*)*",
                                re.IGNORECASE),
-        complementizer_word=re.compile(rf"\b(?:{_words_alt(data['complementizers'])})\s+", re.IGNORECASE),
+        complementizer_word=gated(rf"\b(?:{_words_alt(data['complementizers'])})\s+", re.IGNORECASE),
         complementizer_start=re.compile(rf"(?:{_words_alt(data['complementizers'])})\s", re.IGNORECASE),
         relative_start=re.compile(rf"[\s,;:—–-]*(?:{_words_alt(data['relative_pronouns'])})\b", re.IGNORECASE),
         verb_word=re.compile(rf"\b(?:{_words_alt(data['finite_verbs'])}|[a-z]+{past_participle})\b"),
@@ -266,7 +271,7 @@ def _tail_ending_with(heads: list[str]) -> re.Pattern[str] | None:
     """Capitalized words right after a place that end in one of ``heads`` ("Shanghai| Cooperation Organization")."""
     if not heads:
         return None
-    return re.compile(r"(?:\s+[A-Z][\w’'.-]*)*?\s+(?:" + "|".join(map(re.escape, heads)) + r")(?![\w’'])")
+    return gated(r"(?:\s+[A-Z][\w’'.-]*)*?\s+(?:" + "|".join(map(re.escape, heads)) + r")(?![\w’'])")
 
 
 def stem(word: str, stemmer: Stemmer) -> str:
