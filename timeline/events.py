@@ -538,18 +538,20 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
         raw += piece + " "
         pos = m.end
     raw += text[pos:right]
-    raw = rules.drop_opener.sub("", raw)
+    raw = _without_opening(rules.drop_opener, raw)
     raw = _without_framing_word(raw, rules)
     if subject is not None:
         raw = text[subject[0]:subject[1]] + " " + _STRAY.sub("", raw)
-    raw = re.sub(r"\s+([,;:.])", r"\1", " ".join(raw.split()))
+    raw = " ".join(raw.split())
+    if " ," in raw or " ;" in raw or " :" in raw or " ." in raw:  # the only spaces left are single ones
+        raw = _SPACE_BEFORE_PUNCT.sub(r"\1", raw)
     # "that, , Russia" once the date is out
     raw = rules.complementizer_punct.sub(r"\1 ", re.sub(r"([,;:])[,;:]+", r"\1", raw))
     raw = rules.honorific.sub("", raw)
     if name:
         raw = _with_name(raw, name, rules)
     raw = _balance_brackets(raw)
-    words = _DATELINE.sub("", _STRAY.sub("", raw)).split()
+    words = _without_opening(_DATELINE, _STRAY.sub("", raw)).split()
     if len(words) > TITLE_WORDS and rules.attribution is not None and (said := rules.attribution.match(" ".join(words))):
         # "Union officials said nearly 14,000 employees at four French sites had a two hour work stoppage …":
         # what was said, when the title is too long for both
@@ -557,6 +559,16 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
     title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
     title = _STRAY.sub("", _balance_quotes(title)).strip()
     return title[:1].upper() + title[1:]
+
+
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,;:.])")
+_EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
+
+
+def _without_opening(opening: re.Pattern[str], raw: str) -> str:
+    """``opening.sub("", raw)`` for a pattern anchored at the start (^, no MULTILINE): one match at 0, not a scan."""
+    m = opening.match(raw)
+    return raw[m.end():] if m else raw
 
 
 def _without_framing_word(raw: str, rules: EventRules) -> str:
@@ -586,7 +598,8 @@ def _with_name(title: str, name: str, rules: EventRules) -> str:
 
 def _balance_brackets(raw: str) -> str:
     """Without empty brackets (a date cut out of "(2100 GMT)") or an unclosed one ("began (5 p.")."""
-    raw = re.sub(r"\s*(?:\(\s*\)|\[\s*\])", "", raw)
+    if "(" in raw or "[" in raw:
+        raw = _EMPTY_BRACKETS.sub("", raw)
     for opening, closing in ("()", "[]"):
         if opening not in raw and closing not in raw:
             continue  # most titles: nothing to balance
