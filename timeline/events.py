@@ -18,7 +18,7 @@ from timeline.models import (PRECISION_RANK, Article, Confidence, DateSource, Ev
                              TimeValue, TimexType)
 from timeline.temporal.compile import Rules, Table, word_set_regex
 from timeline.temporal.context import SentenceIndex, in_quotation, sentence_spans
-from timeline.temporal.prefilter import DIGIT, derive_anchors
+from timeline.temporal.prefilter import DIGIT, derive_anchors, gated
 
 TITLE_WORDS = 14
 ATTRIBUTION_WORDS = 6  # "Union officials said": who said it, at most this many words
@@ -31,8 +31,9 @@ PRONOUN_SUBJECT_WORDS = 6  # "It" stands for the previous sentence's subject whe
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 # A comma inside a number ("14,000") or a spaced hyphen inside a name ("Wal - Mart") is no boundary; a parenthesis
 # is none either (a clause inside one is bounded by it: see clause_around).
-_BOUNDARY_PUNCT = re.compile(r"(?<!\d),|,(?!\d|\s\d{4}\b)|;|:(?<!\d:)|:(?!\d)|\s[—–-]\s|—|–")
-_SPACED_NAME = re.compile(r"(?<![\w'’])[A-Z]\w*\s-\s[A-Z]")
+# gated: the same matches, most positions refused after one character test (prefilter.first_char_gate)
+_BOUNDARY_PUNCT = gated(r"(?<!\d),|,(?!\d|\s\d{4}\b)|;|:(?<!\d:)|:(?!\d)|\s[—–-]\s|—|–")
+_SPACED_NAME = gated(r"(?<![\w'’])[A-Z]\w*\s-\s[A-Z]")
 _PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _SEGMENT_LEAD = re.compile(r"[\s,;:”\"]*")
 _NAME = re.compile(r"(?<![\w'’])[A-Z][\w’'.-]*[\w]")
@@ -40,7 +41,7 @@ _MID_NAME = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][\w’'.-]*[\w]")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,]+\s*[-–—]+\s*")
 # Quotes around a whole clause add nothing to a title; unbalanced ones would confuse a reader.
 _LEAD_PUNCT = re.compile(r"^[\s,;:—–-]+")
-_STRAY = re.compile(r"^[\s,;:.—–-]+|[\s,;:.—–-]+$")
+_STRAY = gated(r"^[\s,;:.—–-]+|[\s,;:.—–-]+$")
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,10 @@ class EventRules:
     trailing_words: frozenset[str] = frozenset()  # words that cannot end a title ("... the Olympics and")
 
 
+def _gated(regex: re.Pattern[str]) -> re.Pattern[str]:
+    return gated(regex.pattern, regex.flags)
+
+
 def _words_alt(words: list[str]) -> str:
     return "|".join(map(re.escape, words)) or "(?!)"
 
@@ -151,21 +156,21 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
     past_participle = re.escape(data["past_participle_suffix"])
     return EventRules(
         clause_openers=re.compile(r"\s(?:" + "|".join(re.escape(w) for w in data["clause_openers"]) + r")\s", re.IGNORECASE),
-        scheduled=word_set_regex(data["scheduled"]),
-        reported=word_set_regex(data["reported"]),
+        scheduled=_gated(word_set_regex(data["scheduled"])),
+        reported=_gated(word_set_regex(data["reported"])),
         stopwords=frozenset(data["stopwords"]),
         synonyms={w: term for term, words in data.get("synonyms", {}).items() for w in words},
         date_words=frozenset(data["date_words"]),
         # "[Chinese] President " before a capitalized name; the demonym goes with the office
-        honorific=re.compile(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"
-                             rf"(?!(?:{_words_alt(data['honorific_name_words'] + data['organization_heads'])})(?![\w-]))"),
+        honorific=gated(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"
+                        rf"(?!(?:{_words_alt(data['honorific_name_words'] + data['organization_heads'])})(?![\w-]))"),
         gazetteer=places,
-        leading_prep=re.compile(rf"(?:\b(?:{_words_alt(data['title_leading_words'])})\s+)+$", re.IGNORECASE),
+        leading_prep=gated(rf"(?:\b(?:{_words_alt(data['title_leading_words'])})\s+)+$", re.IGNORECASE),
         drop_opener=re.compile(rf"^\s*(?:{_words_alt(data['title_drop_openers'])})\s+", re.IGNORECASE),
         reduced_clause=re.compile(
             rf"[\s,;:—–-]*(?:{_words_alt(data['relative_pronouns'])})?\s*(?:(?:{_words_alt(data['subject_pronouns'])})\s+)?"
             rf"(?:\w+{adverb}\s+)?\w+{past_participle}\b", re.IGNORECASE),
-        determiner=re.compile(rf"\b(?:{_words_alt(data['determiners'])})\b", re.IGNORECASE),
+        determiner=gated(rf"\b(?:{_words_alt(data['determiners'])})\b", re.IGNORECASE),
         ends_with_complementizer=re.compile(rf"\b(?:{_words_alt(data['complementizers'])})[\s,]*$", re.IGNORECASE),
         complementizer_punct=re.compile(rf"\b({_words_alt(data['complementizers'])})[,;:]+\s"),
         participle_start=re.compile(rf"[\s,;:—–-]*[a-z]+{participle}\b"),
@@ -173,8 +178,8 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         adverb_suffix=data["adverb_suffix"],
         verb_like_endings=tuple(data["verb_like_endings"]),
         possessives=tuple(data["possessives"]),
-        name_run=re.compile(r"(?<![\w'’.-])[A-Z][\w’'.-]*[\w](?:\s+(?:(?:" + _words_alt(data["name_particles"])
-                            + r")\s+)?[A-Z][\w’'.-]*[\w])*"),
+        name_run=gated(r"(?<![\w'’.-])[A-Z][\w’'.-]*[\w](?:\s+(?:(?:" + _words_alt(data["name_particles"])
+                       + r")\s+)?[A-Z][\w’'.-]*[\w])*"),
         stemmer=Stemmer(tuple(stem_data["suffixes"]), frozenset(stem_data["y_suffixes"]),
                         tuple(stem_data["keep_endings"]), tuple(data["possessives"])),
         not_actors=frozenset(data.get("not_actors", [])),
@@ -196,7 +201,7 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         np_link=re.compile(rf"\s(?:{_words_alt(data['noun_phrase_links'])})\s+$", re.IGNORECASE),
         joiner_only=re.compile(rf"[\s,]*(?:(?:{_words_alt(data['date_joiners'] + data['period_end_words'])})[\s,]*)*",
                                re.IGNORECASE),
-        complementizer_word=re.compile(rf"\b(?:{_words_alt(data['complementizers'])})\s+", re.IGNORECASE),
+        complementizer_word=gated(rf"\b(?:{_words_alt(data['complementizers'])})\s+", re.IGNORECASE),
         complementizer_start=re.compile(rf"(?:{_words_alt(data['complementizers'])})\s", re.IGNORECASE),
         relative_title=re.compile(rf"([^,;:]{{1,60}}?),\s+(?:{_words_alt(data['subject_relatives'])})\s+([^,;:]+)", re.IGNORECASE),
         relative_start=re.compile(rf"[\s,;:—–-]*(?:{_words_alt(data['relative_pronouns'])})\b", re.IGNORECASE),
@@ -277,7 +282,7 @@ def _tail_ending_with(heads: list[str]) -> re.Pattern[str] | None:
     """Capitalized words right after a place that end in one of ``heads`` ("Shanghai| Cooperation Organization")."""
     if not heads:
         return None
-    return re.compile(r"(?:\s+[A-Z][\w’'.-]*)*?\s+(?:" + "|".join(map(re.escape, heads)) + r")(?![\w’'])")
+    return gated(r"(?:\s+[A-Z][\w’'.-]*)*?\s+(?:" + "|".join(map(re.escape, heads)) + r")(?![\w’'])")
 
 
 def stem(word: str, stemmer: Stemmer) -> str:
@@ -545,11 +550,13 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
         raw += piece + " "
         pos = m.end
     raw += text[pos:right]
-    raw = rules.drop_opener.sub("", _LEAD_PUNCT.sub("", raw))  # ", and the company's stock ..."
+    raw = _without_opening(rules.drop_opener, _without_opening(_LEAD_PUNCT, raw))  # ", and the company's stock ..."
     raw = _without_framing_word(raw, rules)
     if subject is not None:
         raw = text[subject[0]:subject[1]] + " " + _STRAY.sub("", raw)
-    raw = re.sub(r"\s+([,;:.])", r"\1", " ".join(raw.split()))
+    raw = " ".join(raw.split())
+    if " ," in raw or " ;" in raw or " :" in raw or " ." in raw:  # the only spaces left are single ones
+        raw = _SPACE_BEFORE_PUNCT.sub(r"\1", raw)
     # "that, , Russia" once the date is out
     raw = rules.complementizer_punct.sub(r"\1 ", re.sub(r"([,;:])[,;:]+", r"\1", raw))
     raw = rules.honorific.sub("", raw)
@@ -558,7 +565,7 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
     raw = _balance_brackets(raw)
     if rules.relative_title is not None and (rel := rules.relative_title.fullmatch(raw.strip())):
         raw = rel.group(1) + " " + rel.group(2)  # "iAd, which goes live" -> "iAd goes live"
-    words = _DATELINE.sub("", _STRAY.sub("", raw)).split()
+    words = _without_opening(_DATELINE, _STRAY.sub("", raw)).split()
     if len(words) > TITLE_WORDS and rules.attribution is not None and (said := rules.attribution.match(" ".join(words))):
         # "Union officials said nearly 14,000 employees at four French sites had a two hour work stoppage …":
         # what was said, when the title is too long for both
@@ -576,6 +583,16 @@ def _modifies_noun(text: str, m: Mention, left: int, right: int, rules: EventRul
     if rules.modifier_after is not None and rules.modifier_after.match(text, m.end, right):
         return True
     return m.start > left and text[m.start - 1] == "-"
+
+
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,;:.])")
+_EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
+
+
+def _without_opening(opening: re.Pattern[str], raw: str) -> str:
+    """``opening.sub("", raw)`` for a pattern anchored at the start (^, no MULTILINE): one match at 0, not a scan."""
+    m = opening.match(raw)
+    return raw[m.end():] if m else raw
 
 
 def _without_framing_word(raw: str, rules: EventRules) -> str:
@@ -605,7 +622,8 @@ def _with_name(title: str, name: str, rules: EventRules) -> str:
 
 def _balance_brackets(raw: str) -> str:
     """Without empty brackets (a date cut out of "(2100 GMT)") or an unclosed one ("began (5 p.")."""
-    raw = re.sub(r"\s*(?:\(\s*\)|\[\s*\])", "", raw)
+    if "(" in raw or "[" in raw:
+        raw = _EMPTY_BRACKETS.sub("", raw)
     for opening, closing in ("()", "[]"):
         if opening not in raw and closing not in raw:
             continue  # most titles: nothing to balance

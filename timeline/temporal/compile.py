@@ -16,7 +16,7 @@ from timeline.errors import RuleError
 from timeline.gazetteer import Gazetteer, load_gazetteer
 from timeline.lang import lang_folder
 from timeline.models import TimexType
-from timeline.temporal.prefilter import Prefilter, derive_anchors, first_char_gate
+from timeline.temporal.prefilter import Prefilter, derive_anchors, first_char_gate, gated
 from timeline.temporal.slots import BUILTINS, COMPUTED_SLOTS, SLOT
 
 _MACRO = re.compile(r"%\{(\w+)(?::([\w-]+))?\}")
@@ -294,7 +294,7 @@ def _load_language(path: Path, tables: dict[str, Table]) -> LanguageData:
         adjective_before=frozenset(w.lower() for w in tense.get("adjective_before", [])),
         future_before=word_set_regex(tense["future_before"]) if tense.get("future_before") else None,
         past_verb=re.compile(rf"\b([a-z]{{3,}}{re.escape(tense['past_suffix'])})\b", re.IGNORECASE),
-        auxiliary=re.compile(rf"\b(?:{'|'.join(map(re.escape, tense['auxiliary']))})\s+(?:\w+{adverb}\s+)?$", re.IGNORECASE),
+        auxiliary=gated(rf"\b(?:{'|'.join(map(re.escape, tense['auxiliary']))})\s+(?:\w+{adverb}\s+)?$", re.IGNORECASE),
         common_words=frozenset(words["common"]),
         thousands_separator=words.get("thousands_separator", ""),
         postmod=re.compile(r"\s+(?P<w>" + tables["postmod"].fast + ")", re.IGNORECASE) if "postmod" in tables else None,
