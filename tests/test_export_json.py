@@ -18,6 +18,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from timeline import export
 from timeline.export import FORMATS, write_outputs
@@ -407,3 +409,23 @@ fetch('/timelinejs.json').then(r => r.json()).then(data => {
     assert sorted(state["ids"]) == sorted(PLACEABLE_UIDS)
     assert state["pwned"] is None
     assert real_errors == [], [getattr(e, "text", str(e)) for e in real_errors]
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+def test_the_indented_writer_is_the_json_module_byte_for_byte(value):
+    from timeline.export.json import _dump
+
+    try:
+        expected = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError:  # a float that is not finite: the same refusal
+        with pytest.raises(ValueError):
+            _dump(value)
+        return
+    assert _dump(value) == expected

@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from timeline.events import EventRules, content_terms
 from timeline.models import PRECISION_RANK, Analysis, Article, Entry, EventStatus, Precision, Source
@@ -48,16 +49,60 @@ class Headline:
     second: tuple[int, int] | None    # the second
 
 
-def headlines(analyses: Sequence[Analysis], language: LanguageData, rules: EventRules) -> dict[str, Headline]:
-    """Each article's headline and lead sentences, by article id."""
-    out = {}
-    for a in analyses:
-        article = a.article
-        spans = sentence_spans(article.text, article.body_start, language)[:2]
-        lead = spans[0] if spans else None
-        text = article.title or (article.text[lead[0]:lead[1]] if lead else "")
-        out[article.id] = Headline(text, frozenset(content_terms(text, rules)), lead, spans[1] if len(spans) > 1 else None)
-    return out
+def headline(article: Article, language: LanguageData, rules: EventRules) -> Headline:
+    """An article's headline and lead sentences."""
+    spans = sentence_spans(article.text, article.body_start, language)[:2]
+    lead = spans[0] if spans else None
+    text = article.title or (article.text[lead[0]:lead[1]] if lead else "")
+    return Headline(text, frozenset(content_terms(text, rules)), lead, spans[1] if len(spans) > 1 else None)
+
+
+
+
+class ArticleFacts(NamedTuple):
+    """What the briefing reads of one article's text, read with its analysis (``article_facts``: a pure
+    function of the article, its events and the language data), so the batch steps need no text."""
+
+    headline: Headline
+    names: tuple[str, ...]  # the body's capitalized runs as names, and their parts around a particle
+    quote_terms: Mapping[str, tuple[str, ...]]  # each of its events' sentences -> its content words
+    words: Counter[str] | None  # how often the body writes each word (case kept); None once summed into the batch's
+
+
+def body_words(article: Article) -> Counter[str]:
+    """How often the body writes each word, as written ("Shares" and "shares" apart)."""
+    return Counter(_WORDS.findall(article.text, article.body_start))
+
+
+_WORDS = re.compile(r"[\w’'-]+")
+
+
+def body_names(article: Article, rules: EventRules) -> tuple[str, ...]:
+    """The names of the body's capitalized runs (``Names``), each once, in order."""
+    names: dict[str, None] = {}
+    body = article.text[article.body_start:]
+    for m in rules.name_run.finditer(body):
+        run = _bare_name(m.group(0), rules)
+        # "Shares of GM": the run, and its parts around a particle ("Bank of England" stays whole too)
+        for part in (run, *(_bare_name(p, rules) for p in re.split(r"\s+[a-z]+\s+", run) if p != run)):
+            if part:
+                names[part] = None
+    return tuple(names)
+
+
+def distinct_quotes(events: Iterable[Any]) -> list[str]:
+    return list(dict.fromkeys(e.quote for e in events))
+
+
+def article_facts(article: Article, events: Sequence[Any], language: LanguageData, rules: EventRules) -> ArticleFacts:
+    return ArticleFacts(headline(article, language, rules), body_names(article, rules),
+                        {q: tuple(content_terms(q, rules)) for q in distinct_quotes(events)}, body_words(article))
+
+
+def facts_of(analysis: Any, language: LanguageData, rules: EventRules) -> ArticleFacts:
+    """The facts a record carries (read with its analysis), else read from its article's text now."""
+    facts = getattr(analysis, "facts", None)
+    return facts if facts is not None else article_facts(analysis.article, analysis.events, language, rules)
 
 
 class Names:
@@ -68,26 +113,28 @@ class Names:
     the start of a sentence is still Airbus), less places, grammar words and one-word runs the batch writes
     in lower case at least as often ("Shares fell" beside "shares")."""
 
-    def __init__(self, analyses: Sequence[Analysis], words: SignatureWords, rules: EventRules) -> None:
+    def __init__(self, analyses: Sequence[Analysis], words: SignatureWords, rules: EventRules,
+                 facts: Sequence[ArticleFacts], case: Counter[str] | None = None) -> None:
+        """``facts``: each analysis's (``facts_of``); ``case``: the batch's word counts (``body_words`` summed
+        over the articles) when summed as they were read, else summed here from the facts."""
         self.words = words
         named: dict[str, set[str]] = defaultdict(set)  # name -> ids of the articles that name it
         actors: set[str] = set()
-        for x in analyses:
+        summed = case is None
+        case = Counter() if case is None else case
+        for x, known in zip(analyses, facts, strict=True):
             for e in x.events:
                 for a in e.actors:
                     named[a].add(x.article.id)
                     actors.add(a)
-            body = x.article.text[x.article.body_start:]
-            for m in rules.name_run.finditer(body):
-                run = _bare_name(m.group(0), rules)
-                # "Shares of GM": the run, and its parts around a particle ("Bank of England" stays whole too)
-                for part in (run, *(_bare_name(p, rules) for p in re.split(r"\s+[a-z]+\s+", run) if p != run)):
-                    if part:
-                        named[part].add(x.article.id)
+            for part in known.names:
+                named[part].add(x.article.id)
+            if summed:
+                if known.words is None:
+                    raise ValueError("the batch's word counts were summed as read: pass them as case")
+                case.update(known.words)
         self.persons = people([list(actors)], words.organization_endings)
         places = rules.gazetteer.by_alias
-        text = " ".join(x.article.text[x.article.body_start:] for x in analyses)
-        case = Counter(re.findall(r"[\w’'-]+", text))
         kept = {n for n in named if n in actors or (
             n not in places and not all(w.lower() in rules.stopwords for w in n.split())
             and (" " in n or n.isupper() or case[n] > case[n.lower()]))}
@@ -168,11 +215,19 @@ class BatchFacts:
 
     heads: dict[str, Headline]
     names: Names
+    quote_terms: dict[str, tuple[str, ...]]  # an event sentence -> its content words
 
 
 def read_batch(analyses: Sequence[Analysis], language: LanguageData, rules: EventRules,
-               words: SignatureWords) -> BatchFacts:
-    return BatchFacts(headlines(analyses, language, rules), Names(analyses, words, rules))
+               words: SignatureWords, case: Counter[str] | None = None) -> BatchFacts:
+    """``case``: the batch's word counts when summed as the articles were read (records whose facts no
+    longer hold their own)."""
+    facts = [facts_of(a, language, rules) for a in analyses]
+    quote_terms: dict[str, tuple[str, ...]] = {}
+    for known in facts:
+        quote_terms.update(known.quote_terms)
+    return BatchFacts({a.article.id: known.headline for a, known in zip(analyses, facts)},
+                      Names(analyses, words, rules, facts, case), quote_terms)
 
 
 def rank(entries: list[Entry], analyses: Sequence[Analysis], language: LanguageData, rules: EventRules,
@@ -187,7 +242,7 @@ def rank(entries: list[Entry], analyses: Sequence[Analysis], language: LanguageD
     facts = facts or read_batch(analyses, language, rules, words)
     heads, names = facts.heads, facts.names
     central = names.central()
-    quote_terms: dict[str, frozenset[str]] = {}  # a sentence is the quote of each of its events: read it once
+    quote_terms = facts.quote_terms
     by_id = {a.article.id: a.article for a in analyses}
     years = [a.article.date.year for a in analyses if a.article.date]
     first = min(years) if years else None
@@ -202,9 +257,9 @@ def rank(entries: list[Entry], analyses: Sequence[Analysis], language: LanguageD
             if h is None:
                 continue
             if h.terms:
-                if (terms := quote_terms.get(s.quote)) is None:
-                    terms = quote_terms[s.quote] = frozenset(content_terms(s.quote, rules))
-                headline = max(headline, weight * len(h.terms & terms) / len(h.terms))
+                if (terms := quote_terms.get(s.quote)) is None:  # an entry not made of these analyses' events
+                    terms = quote_terms[s.quote] = tuple(content_terms(s.quote, rules))
+                headline = max(headline, weight * len(h.terms.intersection(terms)) / len(h.terms))
             if h.lead and h.lead[0] <= s.quote_start < h.lead[1]:
                 lead = max(lead, weight)
             elif h.second and h.second[0] <= s.quote_start < h.second[1]:

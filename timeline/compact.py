@@ -19,15 +19,16 @@ import json
 from array import array
 import typing
 from enum import Enum
-from collections import namedtuple
+from collections import Counter, namedtuple
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
+from timeline.briefing import ArticleFacts, Headline, distinct_quotes
 from timeline.models import Analysis, Article, Event, Mention, TimeValue
 
-PACK_VERSION = 1
+PACK_VERSION = 2
 
 
 def _record_class(model: type[BaseModel]) -> type[tuple]:
@@ -39,14 +40,20 @@ def _record_class(model: type[BaseModel]) -> type[tuple]:
 
 EventRecord = _record_class(Event)
 MentionRecord = _record_class(Mention)
-ArticleRecord = _record_class(Article)  # with its text: the briefing's batch steps read every headline and name
+# without its text: what the batch steps read of it was read with its analysis (the facts)
+ArticleRecord = namedtuple("ArticleRecord", tuple(f for f in Article.model_fields if f != "text"),  # type: ignore[misc]
+                           module=__name__)
+ArticleRecord.__doc__ = "A read-only stand-in for a pydantic Article without its text: the same attribute names."
 
 
 class AnalysisRecord(NamedTuple):
-    """``Analysis`` as the batch steps read it: the article and its events (no mentions)."""
+    """``Analysis`` as the batch steps read it: the article (without its text), its events (no mentions)
+    and what the briefing reads of its text (``briefing.ArticleFacts``, its word counts summed into
+    ``Unpacker.case``)."""
 
     article: Any
     events: tuple[Any, ...]
+    facts: Any = None
 
     def model_copy(self, update: dict[str, Any] | None = None) -> AnalysisRecord:
         """As pydantic's: a copy with some fields replaced (the batch steps call it on analyses)."""
@@ -133,12 +140,24 @@ def _pack_model(model: BaseModel, fields: Sequence[str], kinds: Sequence[tuple[s
     return out
 
 
-def pack(analysis: Analysis) -> dict[str, Any]:
+def pack(analysis: Analysis, facts: ArticleFacts) -> dict[str, Any]:
     """An analysis's events as plain lists (JSON-able): field values in model order, each distinct date
-    value once. The article's own fields are not included (the reader has them)."""
+    value once; and the briefing's facts of its article. The article's own fields are not included (the
+    reader has them)."""
     timexes: dict[str, int] = {}
     events = [_pack_model(e, _EVENT_FIELDS, _EVENT_KINDS, timexes) for e in analysis.events]
-    return {"v": PACK_VERSION, "timex": list(timexes), "events": events}
+    return {"v": PACK_VERSION, "timex": list(timexes), "events": events, "facts": pack_facts(analysis, facts)}
+
+
+def pack_facts(analysis: Analysis, facts: ArticleFacts) -> list[Any]:
+    """[headline, its terms (sorted), lead span, second span, names, the content words of each distinct
+    event sentence (in event order), the body's word counts]."""
+    h = facts.headline
+    quotes = distinct_quotes(analysis.events)
+    if set(quotes) != set(facts.quote_terms):
+        raise ValueError("compact: the facts were not read from these events")
+    return [h.text, sorted(h.terms), h.lead, h.second, list(facts.names), [facts.quote_terms[q] for q in quotes],
+            facts.words]
 
 
 def pack_sketch(sk: Any) -> list[str | None]:
@@ -174,6 +193,7 @@ class Unpacker:
     def __init__(self) -> None:
         self._strings: dict[str, str] = {}
         self._timexes: dict[str, TimeValue] = {}
+        self.case: Counter[str] = Counter()  # the word counts of every article unpacked (briefing.Names)
 
     def word(self, s: str) -> str:
         return self._strings.setdefault(s, s)
@@ -218,8 +238,21 @@ class Unpacker:
     def article(self, article: Article) -> Any:
         return ArticleRecord._make(getattr(article, f) for f in ArticleRecord._fields)
 
+    def facts(self, packed: list[Any], events: Sequence[Any]) -> ArticleFacts:
+        """The facts, their word counts summed into ``case`` (the batch needs only the sum)."""
+        text, terms, lead, second, names, quote_terms, words = packed
+        keep = self._strings.setdefault
+        self.case.update(words)
+        return ArticleFacts(
+            Headline(text, frozenset([keep(t, t) for t in terms]), tuple(lead) if lead else None,
+                     tuple(second) if second else None),
+            tuple([keep(n, n) for n in names]),
+            {q: tuple([keep(t, t) for t in ts]) for q, ts in zip(distinct_quotes(events), quote_terms, strict=True)},
+            None)
+
     def unpack(self, article: Article, packed: dict[str, Any]) -> AnalysisRecord:
-        return AnalysisRecord(self.article(article), self.events(packed, article.id))
+        events = self.events(packed, article.id)
+        return AnalysisRecord(self.article(article), events, self.facts(packed["facts"], events))
 
 
 def events_of(records: Iterable[AnalysisRecord]) -> list[Any]:

@@ -33,13 +33,15 @@ Chunk = list[Article]
 def analyze_packed(articles: Sequence[Article], resources: Resources) -> list[bytes]:
     """The per-article steps on each article and the sketch that finds its near-duplicates, each result
     packed (JSON bytes): small to send back, and what the cache keeps."""
+    from timeline.briefing import article_facts
     from timeline.neardup import sketch
     from timeline.pipeline import analyze_article, failure_reason
 
     out = []
     for article in articles:
         try:
-            packed = pack(analyze_article(article, resources))
+            analysis = analyze_article(article, resources)
+            packed = pack(analysis, article_facts(article, analysis.events, resources.rules.language, resources.events))
         except Exception as exc:  # noqa: BLE001 - the fault boundary of one article: the batch goes on
             out.append(dumps({"v": PACK_VERSION, "failed": failure_reason(exc)}))
             continue

@@ -32,7 +32,8 @@ from timeline.models import (
     CONFIDENCE_RANK, PRECISION_RANK, Article, Confidence, Conflict, DateClaim, Entry, Event, EventStatus,
     Precision, Source, TimeValue,
 )
-from timeline.signature import Signature, SignatureWords, clash, load_signature_words, not_organizations, signature
+from timeline.signature import (Signature, SignatureReader, SignatureWords, clash, load_signature_words, not_organizations,
+                                signature)
 
 CLAUSE_LINK = 0.35        # clause similarity that alone makes two same-date events one
 MIXED_LINK = 0.30         # or: mean of clause and sentence similarity
@@ -201,12 +202,13 @@ class _Judge:
     def __init__(self, events: list[Event], words: SignatureWords, anonymous: frozenset[str]) -> None:
         self.events, self.words, self.anonymous = events, words, anonymous
         self.signatures: dict[int, Signature | None] = {}
+        self.reader = SignatureReader(words)
 
     def _signed(self, members: list[int]) -> list[Signature]:
         cache, out = self.signatures, []
         for i in members:
             if i not in cache:
-                cache[i] = signature(self.events[i], self.words, self.anonymous)
+                cache[i] = signature(self.events[i], self.words, self.anonymous, self.reader)
             if (sig := cache[i]) is not None:
                 out.append(sig)
         return out

@@ -8,6 +8,7 @@ code) calls these functions rather than the steps themselves.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -122,7 +123,7 @@ def build_timeline(inputs: Sequence[Input], user_dates: Mapping[str, dt.date] | 
 
     failed: dict[str, str] = {}  # article id -> why its analysis failed (the fault boundary of one article)
     try:
-        manifest, analyses, sketches = _analyze_inputs(inputs, user_dates or {}, load, execution, store, fetch_pages,
+        manifest, analyses, sketches, case = _analyze_inputs(inputs, user_dates or {}, load, execution, store, fetch_pages,
                                                        failed)
         if store is not None:
             store.flush()
@@ -136,7 +137,7 @@ def build_timeline(inputs: Sequence[Input], user_dates: Mapping[str, dt.date] | 
     analyses.sort(key=lambda a: a.article.id)
     analyses, folded = fold_copies(analyses, copies)
     resources = load()
-    facts = briefing.read_batch(analyses, resources.rules.language, resources.events, resources.merge)
+    facts = briefing.read_batch(analyses, resources.rules.language, resources.events, resources.merge, case)
     entries = _share_fields_sets(attach_copies(merge_analyses(analyses, resources, facts), folded))
     by_id = {a.article.id: a.article for a in analyses}
     return Timeline(
@@ -162,10 +163,12 @@ def _share_fields_sets(entries: list[Entry]) -> list[Entry]:
 
 def _analyze_inputs(inputs: Sequence[Input], user_dates: Mapping[str, dt.date], load: Callable[[], Resources],
                     execution: Execution, store: AnalysisCache | None, fetch_pages: bool, failed: dict[str, str],
-                    ) -> tuple[list[ManifestEntry], list[AnalysisRecord], list[tuple[str, Sketch, dt.date | None, int]]]:
+                    ) -> tuple[list[ManifestEntry], list[AnalysisRecord], list[tuple[str, Sketch, dt.date | None, int]],
+                               Counter[str]]:
     """Every input read once, in order; dated articles analysed by the engine (or found in the cache),
     then undated ones dated from them. Returns the manifest (files in path order, then in-memory
-    records), one record per used article, and each used article's near-duplicate sketch. An article whose
+    records), one record per used article, each used article's near-duplicate sketch, and the word counts of
+    all used articles (briefing.Names). An article whose
     analysis raised is left out and ``failed[its id]`` says why."""
     files = [p for p in inputs if not isinstance(p, Mapping)]
     given_records = [p for p in inputs if isinstance(p, Mapping)]
@@ -257,14 +260,15 @@ def _analyze_inputs(inputs: Sequence[Input], user_dates: Mapping[str, dt.date], 
         try:
             result = infer_date(article, reference, lambda a: analyze_article(a, resources), resources.events)
             analysis = result[0] if result else analyze_article(article, resources)  # absolute dates still count
+            facts = briefing.article_facts(analysis.article, analysis.events, resources.rules.language, resources.events)
         except Exception as exc:  # noqa: BLE001 - the fault boundary of one article
             failed[article.id] = failure_reason(exc)
             continue
-        records.append(unpacker.unpack(analysis.article, loads(dumps(pack(analysis)))))
+        records.append(unpacker.unpack(analysis.article, loads(dumps(pack(analysis, facts)))))
         if progress:
             progress.advance()
     manifest.sort(key=lambda m: manifest_order(m.path))
-    return [*manifest, *more_manifest], records, sketches
+    return [*manifest, *more_manifest], records, sketches, unpacker.case
 
 
 def require_usable(timeline: Timeline, inputs: Sequence[Input]) -> None:

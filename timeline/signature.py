@@ -261,19 +261,22 @@ def people(actor_lists: Iterable[Iterable[str]], organization_endings: frozenset
     return frozenset(persons)
 
 
-def signature(event: Event, words: SignatureWords, not_organizations: frozenset[str]) -> Signature | None:
+def signature(event: Event, words: SignatureWords, not_organizations: frozenset[str],
+              reader: SignatureReader | None = None) -> Signature | None:
     """The event's signature, or None when it holds no move, outcome, figure or organization (it then
     clashes with nothing). Moves, outcomes, organizations and counts ("2,500 jobs") are read from the title,
     the clause in the source's words; percentages, points and amounts from the whole sentence, so a figure
     the title had to leave out still counts (a clash needs two reports giving figures of one kind that share
     none, which such a figure of another clause rarely makes; counts are commoner there: "the two countries",
     "leaders from 20 countries"). ``not_organizations``: the batch's actors that are people or common words."""
+    reader = reader or SignatureReader(words)
     clause = event.title
     named = [a for a in event.actors if _in(a, clause) or any(_in(p, clause) for p in a.split() if len(p) > 2)]
-    organizations = tuple((name_words(a, words), acronym(a).lower()) for a in named if a not in not_organizations)
+    organizations = tuple(reader.organization(a) for a in named if a not in not_organizations)
     tokens = _TOKEN.findall(clause.lower())
     moves, outcomes = _sides(tokens, words.moves, words), _sides(tokens, words.outcomes, words)
-    figures = {k: v for k, v in figures_of(event.quote, words).items() if k in words.unit_kinds}
+    sentence_figures, initials = reader.sentence(event.quote)
+    figures = dict(sentence_figures)
     figures.update((k, v) for k, v in figures_of(clause, words, tokens).items() if k not in words.unit_kinds)
     if not (moves or outcomes or figures or organizations):
         return None
@@ -283,9 +286,39 @@ def signature(event: Event, words: SignatureWords, not_organizations: frozenset[
         figures=figures,
         subject=named[0] if named else None,
         organizations=organizations,
-        words=frozenset(event.context) | frozenset(event.terms) | frozenset(words.stem(n) for n in event.names)
-        | frozenset(acronym(run).lower() for run in _CAPITALIZED_RUN.findall(event.quote) if acronym(run)),
+        words=frozenset(event.context) | frozenset(event.terms) | frozenset(map(reader.stem, event.names)) | initials,
     )
+
+
+class SignatureReader:
+    """``signature``'s reading of what several events share, done once per merge: a sentence (the quote of
+    each of its events: its amounts and the initials of its capitalized runs), a name's words and initials,
+    a name's stem."""
+
+    def __init__(self, words: SignatureWords) -> None:
+        self.words = words
+        self._sentences: dict[str, tuple[dict[str, tuple[Figure, ...]], frozenset[str]]] = {}
+        self._organizations: dict[str, tuple[frozenset[str], str]] = {}
+        self._stems: dict[str, str] = {}
+
+    def sentence(self, quote: str) -> tuple[dict[str, tuple[Figure, ...]], frozenset[str]]:
+        """The figures of a unit kind the sentence gives, and the initials of its capitalized runs."""
+        if (known := self._sentences.get(quote)) is None:
+            words = self.words
+            figures = {k: v for k, v in figures_of(quote, words).items() if k in words.unit_kinds}
+            initials = frozenset(acronym(run).lower() for run in _CAPITALIZED_RUN.findall(quote) if acronym(run))
+            known = self._sentences[quote] = (figures, initials)
+        return known
+
+    def organization(self, name: str) -> tuple[frozenset[str], str]:
+        if (known := self._organizations.get(name)) is None:
+            known = self._organizations[name] = (name_words(name, self.words), acronym(name).lower())
+        return known
+
+    def stem(self, name: str) -> str:
+        if (known := self._stems.get(name)) is None:
+            known = self._stems[name] = self.words.stem(name)
+        return known
 
 
 def _opposite(a: frozenset[str], b: frozenset[str]) -> bool:

@@ -10,7 +10,9 @@ HTML-escaped there.
 from __future__ import annotations
 
 import json
+import math
 from html import escape
+from json.encoder import encode_basestring as _string  # the C encoder where there is one
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -24,7 +26,45 @@ SCHEMA_ID = f"urn:timeline:schema:timeline:{SCHEMA_VERSION}"
 
 
 def _dump(obj: Any) -> str:
-    return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """``json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)`` and a newline, byte for byte.
+    With an indent, the json module encodes in pure Python (its C encoder only writes compact JSON);
+    the plain values TimelineJS data holds are written here with the C string encoder instead."""
+    try:
+        return _indented(obj, "\n") + "\n"
+    except _Unusual:
+        return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+class _Unusual(Exception):
+    """A value ``_indented`` leaves to the json module (a key that is not a string, a float that is not finite,
+    a type other than dict, list, str, int, float, bool, None)."""
+
+
+def _indented(obj: Any, newline: str) -> str:
+    kind = type(obj)
+    if kind is str:
+        return _string(obj)
+    if kind is dict:
+        if not obj:
+            return "{}"
+        inner = newline + "  "
+        if any(type(k) is not str for k in obj):
+            raise _Unusual
+        return "{" + inner + ("," + inner).join(f"{_string(k)}: {_indented(v, inner)}" for k, v in obj.items()) + newline + "}"
+    if kind is list:
+        if not obj:
+            return "[]"
+        inner = newline + "  "
+        return "[" + inner + ("," + inner).join(_indented(v, inner) for v in obj) + newline + "]"
+    if obj is None:
+        return "null"
+    if kind is bool:
+        return "true" if obj else "false"
+    if kind is int:
+        return int.__repr__(obj)
+    if kind is float and math.isfinite(obj):
+        return float.__repr__(obj)
+    raise _Unusual
 
 
 def render_json(timeline: Timeline) -> str:
