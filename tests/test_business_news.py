@@ -137,3 +137,13 @@ def test_a_clause_of_which_with_a_present_verb_is_titled_by_the_name_it_follows(
     titles = _titles("The carmaker will sell the cars through its new online service, AutoDirect, which goes live "
                      "on July 1.", dt.date(2010, 6, 8))
     assert titles["July 1"] == "AutoDirect goes live"
+
+
+def test_an_undated_lead_takes_the_day_of_the_next_sentence_however_many_phrases_name_it():
+    text = ("Ford has unveiled its new electric pickup at its plant in Dearborn, Michigan. "
+            "Thursday was chosen as the date matches the plant's opening day when written as 5/20/21.")
+    article = Article(id="a", path="a.md", text=text, date=dt.date(2021, 5, 21), title="Ford unveils electric pickup")
+    events = extract_events(article, find_mentions(text, article.date, RESOURCES.rules, 0), RESOURCES.rules,
+                            RESOURCES.events)
+    [main] = [e for e in events if e.headline]
+    assert (main.when.value, main.title) == ("2021-05-20", "Ford unveils electric pickup")

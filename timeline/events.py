@@ -887,8 +887,8 @@ def _next_day(article: Article, events: list[Event], sentences: SentenceIndex, l
         return None
     after = sentences.spans[index + 1]
     there = [e for e in events if (e.quote_start, e.quote_end) == after]
-    if len({e.mention.start for e in there}) != 1:
-        return None
+    if len({e.when.value for e in there}) != 1:
+        return None  # one day, however many phrases name it ("Sunday ... when written in the American format, 7/8/07")
     when = there[0].when
     fine = when.precision is not None and PRECISION_RANK[when.precision] >= PRECISION_RANK[Precision.DAY]
     near = when.start is not None and article.date - dt.timedelta(days=NEXT_DAY_DAYS) <= when.start <= article.date
