@@ -147,3 +147,11 @@ def test_an_undated_lead_takes_the_day_of_the_next_sentence_however_many_phrases
                             RESOURCES.events)
     [main] = [e for e in events if e.headline]
     assert (main.when.value, main.title) == ("2021-05-20", "Ford unveils electric pickup")
+
+
+def test_after_in_a_ranking_is_no_clause_boundary():
+    titles = _titles("The world's second largest carmaker after General Motors sold 3.83 million vehicles "
+                     "in the first half.", dt.date(2005, 11, 4))
+    assert titles["the first half"] == "The world's second largest carmaker after General Motors sold 3.83 million vehicles"
+    assert _titles("The shares rose 5 percent on Tuesday after the company reported a profit.",
+                   dt.date(2006, 1, 24))["Tuesday"] == "The shares rose 5 percent"

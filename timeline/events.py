@@ -137,6 +137,8 @@ class EventRules:
     within_period: frozenset[str] = frozenset()  # "earlier this year": a happening inside the current period
     modifier_after: re.Pattern[str] | None = None  # "Tuesday['s] gains": a date that stays in a title
     trailing_words: frozenset[str] = frozenset()  # words that cannot end a title ("... the Olympics and")
+    ranking_openers: frozenset[str] = frozenset()  # "after" in "the second largest carmaker after GM"
+    ranking_before: re.Pattern[str] | None = None
 
 
 def _words_alt(words: list[str]) -> str:
@@ -208,6 +210,8 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         expletive=re.compile(rf"\w+\s+(?:\w+\s+){{0,3}}?(?:{_words_alt(data['expletive_followers'])})\b", re.IGNORECASE),
         within_period=frozenset(w.lower() for w in data.get("within_period", [])),
         trailing_words=frozenset(data.get("title_trailing_words", [])),
+        ranking_openers=frozenset(data.get("ranking_openers", [])),
+        ranking_before=re.compile(data["ranking_before"]) if "ranking_before" in data else None,
         modifier_after=re.compile(data["title_modifier_after"]),
     )
 
@@ -341,10 +345,20 @@ def _boundaries(text: str, start: int, end: int, rules: EventRules, cuts: tuple[
     points = [start, end, *(c for c in cuts if start < c < end)]
     inside_names = {m.start() + m.group(0).index(" - ") for m in _SPACED_NAME.finditer(text, start, end)}
     points += [m.start() for m in _BOUNDARY_PUNCT.finditer(text, start, end) if m.start() not in inside_names]
-    points += [m.start() + 1 for m in rules.clause_openers.finditer(text, start, end)]
+    points += [m.start() + 1 for m in rules.clause_openers.finditer(text, start, end) if not _in_ranking(text, m, start, rules)]
     if rules.coordinated_verb is not None:  # "He fought cancer in 2004 | and took six months off in early 2009"
         points += [m.start() + 1 for m in rules.coordinated_verb.finditer(text, start, end)]
     return sorted(set(points))
+
+
+def _in_ranking(text: str, opener: re.Match[str], start: int, rules: EventRules) -> bool:
+    """An opener that is a preposition of a ranking ("the second largest carmaker [after] General Motors")."""
+    if rules.ranking_before is None or opener.group(0).strip().lower() not in rules.ranking_openers:
+        return False
+    return rules.ranking_before.search(text, max(start, opener.start() - RANKING_CHARS), opener.start()) is not None
+
+
+RANKING_CHARS = 40  # a ranking's words ("second largest carmaker") end this close before its "after"
 
 
 def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, rules: EventRules,
