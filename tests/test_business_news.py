@@ -155,3 +155,16 @@ def test_after_in_a_ranking_is_no_clause_boundary():
     assert titles["the first half"] == "The world's second largest carmaker after General Motors sold 3.83 million vehicles"
     assert _titles("The shares rose 5 percent on Tuesday after the company reported a profit.",
                    dt.date(2006, 1, 24))["Tuesday"] == "The shares rose 5 percent"
+
+
+def test_the_company_is_a_name_of_the_sentences_before_not_a_place_or_the_shares():
+    text = ("General Motors (GM) announced today that it will lay off 2,500 workers. "
+            "Shares of GM fell 4.7% to $17.50 on the New York Stock Exchange. "
+            "The plants in Oshawa, Ontario and Moraine, Ohio will close. "
+            "The automaker lost $3.3 billion in the first quarter of 2008.")
+    assert _titles(text, dt.date(2008, 6, 3))["the first quarter of 2008"] == "General Motors lost $3.3 billion"
+
+
+def test_a_number_that_names_something_stays_in_the_title():
+    assert _titles("Members of UAW Local 1999 voted on Sunday to accept a new contract.",
+                   dt.date(2008, 6, 3))["Sunday"] == "Members of UAW Local 1999 voted to accept a new contract"

@@ -1042,13 +1042,15 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
     subject = subject_of(text, sentence, clause, er)
     opening = subject[0] if subject is not None else clause[0]
     others = tuple(m for m in mentions if m is not mention and clause[0] <= m.start and m.end <= clause[1]
-                   and (m.event_when or m.timex).start is not None)  # dates, not durations ("six months")
+                   and (m.event_when or m.timex).start is not None  # dates, not durations ("six months")
+                   and not_event_kind(text, sentence, m, er) != "name")  # a number of a name: "UAW Local 1999"
     return Event(
         article_id=article.id,
         when=when,
         mention=mention,
         title=make_title(text, clause, mention, er, subject, others,
-                         _pronoun_name(text, sentences, sentence, _title_start(text, opening, clause, er), er, people)),
+                         _pronoun_name(text, sentences, sentence, _title_start(text, opening, clause, er), er, people,
+                                       known)),
         quote=sentence_text,
         quote_start=sentence[0],
         quote_end=sentence[1],
@@ -1063,7 +1065,7 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
 
 
 def _pronoun_name(text: str, sentences: SentenceIndex, sentence: tuple[int, int], pos: int, er: EventRules,
-                  people: _People | None) -> str | None:
+                  people: _People | None, known: frozenset[str] = frozenset()) -> str | None:
     """Who or what a pronoun at ``pos`` stands for (see person_pronouns in events.toml); None when the clause
     opens with no pronoun or nothing fits."""
     if er.person_pronoun is None or er.thing_pronoun is None or er.company_noun is None:
@@ -1079,7 +1081,7 @@ def _pronoun_name(text: str, sentences: SentenceIndex, sentence: tuple[int, int]
         if not noun.group(0)[1:].islower():
             return None  # "The Bank of New York" is a name, not "the bank" standing for one
         surnames = people.names() if people is not None else frozenset()
-        named = _company_subject(text, sentences, index, er, surnames)
+        named = _company_subject(text, sentences, index, er, surnames, known)
         if named is not None:
             return named
         names = [" ".join(w) for w in _runs(text, window, pos, er) if w[-1] not in surnames]
@@ -1092,20 +1094,26 @@ def _pronoun_name(text: str, sentences: SentenceIndex, sentence: tuple[int, int]
 
 
 def _company_subject(text: str, sentences: SentenceIndex, index: int, er: EventRules,
-                     surnames: frozenset[str]) -> str | None:
+                     surnames: frozenset[str], known: frozenset[str]) -> str | None:
     """The company "the company" stands for: the nearest earlier sentence whose subject is a name that is not a
     person's ("General Motors Corp. said ... by General Motors Acceptance Corp., the automaker said in a filing
-    with the Securities and Exchange Commission. The automaker's loss ..." -> General Motors Corp.), not the
-    last name written (a regulator, a client, a rival in a prepositional phrase)."""
-    for i in range(index - 1, max(-1, index - 1 - COMPANY_SENTENCES), -1):
+    with the Securities and Exchange Commission. The automaker's loss ..." -> General Motors Corp.), else the
+    subject of the article's first sentence, not the last name written (a regulator, a client, a rival in a
+    prepositional phrase, a place). The subject is a name: capitalized words, or words whose first the article
+    capitalizes inside a sentence too (``known``), so "Shares of GM fell" is no company."""
+    earlier = range(index - 1, max(-1, index - 1 - COMPANY_SENTENCES), -1)
+    for i in [*earlier, *([0] if index - 1 - COMPANY_SENTENCES >= 0 else [])]:
         subject = _sentence_subject(text, sentences.spans[i], er)
         if subject is None or (er.company_noun is not None and er.company_noun.match(text, subject[0])):
             continue
-        words = text[subject[0]:subject[1]].split()
+        words = [w for w in _PARENTHESIS.sub("", text[subject[0]:subject[1]]).split()]  # "General Motors (GM)"
         if er.determiner is not None and words and er.determiner.fullmatch(words[0]):
             words = words[1:]
-        if words and all(w[:1].isupper() or w.lower() in er.stopwords for w in words) and \
-                _bare(words[-1], er.possessives) not in surnames:
+        if not words or _bare(words[-1], er.possessives) in surnames:
+            continue
+        capitalized = all(w[:1].isupper() for w in words)
+        if (capitalized and len(words) > 1) or (_bare(words[0], er.possessives) in known and
+                                                all(w[:1].isupper() or w.lower() in er.stopwords for w in words)):
             return " ".join(words)
     return None
 
