@@ -168,3 +168,8 @@ def test_the_company_is_a_name_of_the_sentences_before_not_a_place_or_the_shares
 def test_a_number_that_names_something_stays_in_the_title():
     assert _titles("Members of UAW Local 1999 voted on Sunday to accept a new contract.",
                    dt.date(2008, 6, 3))["Sunday"] == "Members of UAW Local 1999 voted to accept a new contract"
+
+
+def test_an_office_word_inside_a_holiday_s_name_stays():
+    assert _titles("Markets in the United States were closed on Monday for Martin Luther King Day.",
+                   dt.date(2008, 1, 22))["Monday"] == "Markets in the United States were closed for Martin Luther King Day"

@@ -160,7 +160,7 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         date_words=frozenset(data["date_words"]),
         # "[Chinese] President " before a capitalized name; the demonym goes with the office
         honorific=re.compile(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"
-                             rf"(?!(?:{_words_alt(data['honorific_name_words'] + data['organization_heads'])})(?![\w-]))"),
+                             rf"(?!(?:{_words_alt(data['honorific_name_words'] + data['organization_heads'] + data['happening_heads'])})(?![\w-]))"),
         gazetteer=places,
         leading_prep=re.compile(rf"(?:\b(?:{_words_alt(data['title_leading_words'])})\s+)+$", re.IGNORECASE),
         drop_opener=re.compile(rf"^\s*(?:{_words_alt(data['title_drop_openers'])})\s+", re.IGNORECASE),
