@@ -173,3 +173,12 @@ def test_a_number_that_names_something_stays_in_the_title():
 def test_an_office_word_inside_a_holiday_s_name_stays():
     assert _titles("Markets in the United States were closed on Monday for Martin Luther King Day.",
                    dt.date(2008, 1, 22))["Monday"] == "Markets in the United States were closed for Martin Luther King Day"
+
+
+@pytest.mark.parametrize(("text", "phrase", "title"), [
+    ("Chrysler, which filed for bankruptcy protection on April 30, emerged from bankruptcy on Wednesday.",
+     "Wednesday", "Chrysler emerged from bankruptcy"),
+    ("Rick Wagoner, who has led the carmaker since 2000, resigned on Sunday.", "Sunday", "Rick Wagoner resigned"),
+])
+def test_the_verb_after_a_relative_aside_takes_the_name_before_it(text, phrase, title):
+    assert _titles(text, dt.date(2009, 6, 12))[phrase] == title

@@ -119,6 +119,7 @@ class EventRules:
     organization_tail: re.Pattern[str] | None = None  # the rest of an organization's name after a place
     not_events: tuple[NotEvent, ...] = ()
     verb_start: re.Pattern[str] | None = None  # a clause opened by a verb (after a relative pronoun or "and")
+    past_verb_start: re.Pattern[str] | None = None  # ", emerged": a past-tense verb or participle after a comma
     relative_start: re.Pattern[str] | None = None
     relative_title: re.Pattern[str] | None = None  # "iAd, which goes live": a title that is a name and its clause
     complementizer_start: re.Pattern[str] | None = None
@@ -190,6 +191,7 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
                               rf"|(?:{_words_alt(data['subject_relatives'])})\s+(?:\w+{adverb}\s+)?"
                               rf"(?-i:[a-z]+{re.escape(data['present_suffix'])})"
                               rf"|(?:\w+{adverb}\s+)?(?:{_words_alt(data['finite_verbs'])}))\b", re.IGNORECASE),
+        past_verb_start=re.compile(rf"[\s,;:—–-]*(?:\w+{adverb}\s+)?(?-i:[a-z]+{past_participle})\b"),
         coordinated_verb=re.compile(rf"\s(?:{_words_alt(data['coordinators'])})\s+(?:\w+{adverb}\s+)?"
                                     rf"(?:{_words_alt(data['finite_verbs'])}|[a-z]+{past_participle})\b"),
         attribution=re.compile(rf"(?:\S+\s+){{1,{ATTRIBUTION_WORDS}}}?(?:{_words_alt(data['saying_verbs'])})\s+"
@@ -443,8 +445,10 @@ def subject_of(text: str, sentence: tuple[int, int], clause: tuple[int, int], ru
     its first verb ("The Boeing 787, or Dreamliner, [is a mid-sized airliner]", "He fought cancer in 2004 [and
     took six months off]"). None when the clause opens the sentence or no short subject is found."""
     left = clause[0]
-    if rules.verb_start is None or left <= sentence[0] or not rules.verb_start.match(text, left):
+    if rules.verb_start is None or left <= sentence[0]:
         return None
+    if not rules.verb_start.match(text, left):
+        return _subject_after_aside(text, sentence, left, rules)
     end = left
     while end > sentence[0] and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
         end -= 1
@@ -478,6 +482,24 @@ def subject_of(text: str, sentence: tuple[int, int], clause: tuple[int, int], ru
     if pronoun is not None:
         return None  # "It is unclear whether ...": no subject to take
     return base, stop
+
+
+def _subject_after_aside(text: str, sentence: tuple[int, int], left: int, rules: EventRules) -> tuple[int, int] | None:
+    """The subject of a past-tense verb right after a relative clause set off by commas: the name the relative
+    clause is about ("Chrysler, which filed for bankruptcy on April 30, [emerged from bankruptcy on
+    Wednesday]"). Elsewhere a bare "-ed" word after a comma is rather a participle ("the 777, announced ...")."""
+    if rules.past_verb_start is None or rules.relative_start is None or not rules.past_verb_start.match(text, left):
+        return None
+    points = [p for p in _boundaries(text, *sentence, rules) if p < left]
+    # the relative pronoun opening the aside that ends at ``left`` (no comma inside it: "who has led GM since 2000")
+    opening = next((p for p in reversed(points) if rules.relative_start.match(text, p)), None)
+    if opening is None or "," in text[opening:left].lstrip(" ,"):
+        return None
+    end = opening
+    while end > sentence[0] and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    begin = _antecedent_start(text, max((p for p in points if p < end), default=sentence[0]), end, rules)
+    return (begin, end) if begin is not None and begin < end else None
 
 
 def _antecedent_start(text: str, seg_start: int, seg_end: int, rules: EventRules) -> int | None:
