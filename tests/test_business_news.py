@@ -182,3 +182,11 @@ def test_an_office_word_inside_a_holiday_s_name_stays():
 ])
 def test_the_verb_after_a_relative_aside_takes_the_name_before_it(text, phrase, title):
     assert _titles(text, dt.date(2009, 6, 12))[phrase] == title
+
+
+def test_it_after_a_name_said_is_that_name():
+    titles = _titles("GM said on Friday it will cut 2,500 workers and close three plants by 2010.", dt.date(2008, 6, 6))
+    assert titles["2010"] == "GM will cut 2,500 workers and close three plants"
+    titles = _titles("Analysts said it was the worst day for the market, and it would get worse in March.",
+                     dt.date(2008, 6, 6))
+    assert titles["March"] == "It was the worst day for the market, and it would get worse"

@@ -120,6 +120,7 @@ class EventRules:
     not_events: tuple[NotEvent, ...] = ()
     verb_start: re.Pattern[str] | None = None  # a clause opened by a verb (after a relative pronoun or "and")
     past_verb_start: re.Pattern[str] | None = None  # ", emerged": a past-tense verb or participle after a comma
+    said_before: re.Pattern[str] | None = None  # "GM said (on Friday) (that)" right before a pronoun
     relative_start: re.Pattern[str] | None = None
     relative_title: re.Pattern[str] | None = None  # "iAd, which goes live": a title that is a name and its clause
     complementizer_start: re.Pattern[str] | None = None
@@ -191,6 +192,8 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
                               rf"|(?:{_words_alt(data['subject_relatives'])})\s+(?:\w+{adverb}\s+)?"
                               rf"(?-i:[a-z]+{re.escape(data['present_suffix'])})"
                               rf"|(?:\w+{adverb}\s+)?(?:{_words_alt(data['finite_verbs'])}))\b", re.IGNORECASE),
+        said_before=re.compile(rf"\b(?:{_words_alt(data['saying_verbs'])})\b[^,;:.!?\"“”]{{0,30}}?(?:\b(?:{_words_alt(data['complementizers'])})\s+)?$",
+                               re.IGNORECASE),
         past_verb_start=re.compile(rf"[\s,;:—–-]*(?:\w+{adverb}\s+)?(?-i:[a-z]+{past_participle})\b"),
         coordinated_verb=re.compile(rf"\s(?:{_words_alt(data['coordinators'])})\s+(?:\w+{adverb}\s+)?"
                                     rf"(?:{_words_alt(data['finite_verbs'])}|[a-z]+{past_participle})\b"),
@@ -1108,6 +1111,12 @@ def _pronoun_name(text: str, sentences: SentenceIndex, sentence: tuple[int, int]
             return named
         names = [" ".join(w) for w in _runs(text, window, pos, er) if w[-1] not in surnames]
         return names[-1] if names else None
+    if er.thing_pronoun.match(text, pos) and not (er.expletive and er.expletive.match(text, pos)) and \
+            er.said_before is not None and er.said_before.search(text, sentence[0], pos):
+        # "GM said on Friday [it] will cut 2,500 jobs": what the subject said about itself
+        own = _sentence_subject(text, sentence, er)
+        if own is not None and own[1] <= pos and _is_name(text[own[0]:own[1]].split(), known, er):
+            return text[own[0]:own[1]]  # not "Analysts said it was the worst day"
     if er.thing_pronoun.match(text, pos) and not (er.expletive and er.expletive.match(text, pos)) and index > 0:
         before = sentences.spans[index - 1]
         subject = _sentence_subject(text, before, er)
@@ -1133,11 +1142,22 @@ def _company_subject(text: str, sentences: SentenceIndex, index: int, er: EventR
             words = words[1:]
         if not words or _bare(words[-1], er.possessives) in surnames:
             continue
-        capitalized = all(w[:1].isupper() for w in words)
-        if (capitalized and len(words) > 1) or (_bare(words[0], er.possessives) in known and
-                                                all(w[:1].isupper() or w.lower() in er.stopwords for w in words)):
+        if _is_name(words, known, er):
             return " ".join(words)
     return None
+
+
+def _is_name(words: list[str], known: frozenset[str], er: EventRules) -> bool:
+    """Words that name someone, not a sentence-initial common noun ("Shares of GM", "Analysts"): capitalized
+    words, an initialism ("GM"), or words whose first the article capitalizes inside a sentence (``known``)."""
+    if er.determiner is not None and words and er.determiner.fullmatch(words[0]):
+        words = words[1:]
+    if not words:
+        return False
+    first = _bare(words[0], er.possessives)
+    if all(w[:1].isupper() for w in words) and (len(words) > 1 or (first.isupper() and len(first) > 1)):
+        return True
+    return first in known and all(w[:1].isupper() or w.lower() in er.stopwords for w in words)
 
 
 def _runs(text: str, start: int, end: int, er: EventRules) -> list[list[str]]:
