@@ -190,3 +190,18 @@ def test_it_after_a_name_said_is_that_name():
     titles = _titles("Analysts said it was the worst day for the market, and it would get worse in March.",
                      dt.date(2008, 6, 6))
     assert titles["March"] == "It was the worst day for the market, and it would get worse"
+
+
+def test_a_clock_time_on_a_day_named_after_it_is_on_that_day():
+    [event] = [e for e in _events("The index fell on Friday. At midday in Tokyo today, the Nikkei 225 was down 5%.",
+                                  dt.date(2008, 9, 16)) if e.mention.text.startswith("midday")]
+    assert (event.mention.text, event.when.value, event.when.edtf, event.title) == (
+        "midday in Tokyo today", "2008-09-16T12:00", "2008-09-16T12:00:00", "The Nikkei 225 was down 5%")
+
+
+def test_a_historic_day_named_by_its_date_is_no_anchor_for_the_day_after_it():
+    text = ("The Dow fell 504 points yesterday after Lehman Brothers filed for bankruptcy. It was the largest drop "
+            "since the September 11 attacks. Earlier in the day, Bank of America agreed to buy Merrill Lynch.")
+    events = {e.mention.text: e.when.value for e in _events(text, dt.date(2008, 9, 16))}
+    assert events["the day"] == "2008-09-15"
+    assert "September 11" not in events  # the start of a comparison

@@ -866,8 +866,35 @@ def _one_clock_time(text: str, mentions: list[Mention]) -> list[Mention]:
             kept[-1] = inner.model_copy(update={"start": first.start, "end": close.end(),
                                                 "text": text[first.start:close.end()]})
             continue
+        if first is not None and (timed := _time_on_day(text, first, m)) is not None:
+            kept[-1] = timed
+            continue
         kept.append(m)
     return kept
+
+
+def _time_on_day(text: str, time: Mention, day: Mention) -> Mention | None:
+    """A clock time that writes no day, followed closely by the day it is on ("at midday in Tokyo today",
+    "at 9 a.m. on Monday"): one phrase, the time on that day. Alone, the time would take the last day mentioned
+    before it. Only a time of no known zone: a moment in UTC may fall on another day than the one written."""
+    if (time.timex.type != TimexType.TIME or time.anchor != "previous" or time.timex.instant is not None
+            or day.timex.type != TimexType.DATE
+            or day.timex.precision != Precision.DAY or day.timex.start is None
+            or not _WORDS_BETWEEN.fullmatch(text, time.end, day.start)):
+        return None
+    m = _CLOCK_PART.match(time.timex.value)
+    if m is None or time.timex.start is None:
+        return None
+    date = day.timex.start
+    when = time.timex.model_copy(update={
+        "value": date.isoformat() + m.group(1), "start": date, "end": date + dt.timedelta(days=1),
+        "edtf": date.isoformat() + time.timex.edtf[10:] if time.timex.edtf else None})
+    return time.model_copy(update={"end": day.end, "text": text[time.start:day.end], "timex": when,
+                                   "anchor": day.anchor})
+
+
+_WORDS_BETWEEN = re.compile(r"\s+(?:[\w.’'-]+\s+){0,4}")  # "in Tokyo", "local time on": no punctuation
+_CLOCK_PART = re.compile(r"\d{4}-\d{2}-\d{2}(T.*)")
 
 
 def _zone_rank(when: TimeValue) -> int:
