@@ -205,3 +205,14 @@ def test_a_historic_day_named_by_its_date_is_no_anchor_for_the_day_after_it():
     events = {e.mention.text: e.when.value for e in _events(text, dt.date(2008, 9, 16))}
     assert events["the day"] == "2008-09-15"
     assert "September 11" not in events  # the start of a comparison
+
+
+@pytest.mark.parametrize(("text", "phrase", "title"), [
+    # a deadline stays: without it "has until May 31 to submit" says "has to submit"
+    ("The company has until May 31 to submit a restructuring plan.", "May 31",
+     "The company has until May 31 to submit a restructuring plan"),
+    # "compared" cannot end a title once "with July 2007" is cut
+    ("Sales in July were down 26.1% compared with July 2007.", "July", "Sales were down 26.1%"),
+])
+def test_titles_of_deadlines_and_comparisons(text, phrase, title):
+    assert _titles(text, dt.date(2009, 7, 27))[phrase] == title

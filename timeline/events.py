@@ -138,6 +138,7 @@ class EventRules:
     expletive: re.Pattern[str] | None = None  # "It is unclear whether": an "it" that stands for nothing
     within_period: frozenset[str] = frozenset()  # "earlier this year": a happening inside the current period
     modifier_after: re.Pattern[str] | None = None  # "Tuesday['s] gains": a date that stays in a title
+    keep_before: re.Pattern[str] | None = None  # "has until [May 31] to": a deadline that stays in a title
     trailing_words: frozenset[str] = frozenset()  # words that cannot end a title ("... the Olympics and")
     ranking_openers: frozenset[str] = frozenset()  # "after" in "the second largest carmaker after GM"
     ranking_before: re.Pattern[str] | None = None
@@ -218,6 +219,7 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         ranking_openers=frozenset(data.get("ranking_openers", [])),
         ranking_before=re.compile(data["ranking_before"]) if "ranking_before" in data else None,
         modifier_after=re.compile(data["title_modifier_after"]),
+        keep_before=re.compile(data["title_keep_before"], re.IGNORECASE) if "title_keep_before" in data else None,
     )
 
 
@@ -611,9 +613,12 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
 
 def _modifies_noun(text: str, m: Mention, left: int, right: int, rules: EventRules) -> bool:
     """A date phrase that modifies the noun after it ("Tuesday's gains", "crude for January delivery", "post-...")
-    cut out of a title would leave a hole ("reversing 's gains")."""
+    or is a deadline ("has until May 31 to"): cut out of a title it would leave a hole ("reversing 's gains") or
+    change what it says ("has to submit")."""
     if rules.modifier_after is not None and rules.modifier_after.match(text, m.end, right):
         return True
+    if rules.keep_before is not None and rules.keep_before.search(text, max(left, m.start - 30), m.start):
+        return True  # "has until May 31 to submit"
     return m.start > left and text[m.start - 1] == "-"
 
 
