@@ -216,3 +216,9 @@ def test_a_historic_day_named_by_its_date_is_no_anchor_for_the_day_after_it():
 ])
 def test_titles_of_deadlines_and_comparisons(text, phrase, title):
     assert _titles(text, dt.date(2009, 7, 27))[phrase] == title
+
+
+def test_a_verb_joined_to_a_relative_clause_takes_the_noun_phrase_the_clause_is_about():
+    titles = _titles("Ford also announced a software update that was released to dealers and is scheduled for "
+                     "public release in June.", dt.date(2008, 3, 7))
+    assert titles["June"] == "A software update is scheduled for public release"

@@ -463,10 +463,17 @@ def subject_of(text: str, sentence: tuple[int, int], clause: tuple[int, int], ru
         return (begin, end) if begin is not None and begin < end else None
     # the subject of the clause a "that" opens ("It should be mentioned that [the stock capital of Apple] tripled
     # in 2004, doubled in 2005"), else of the sentence
-    base = sentence[0]
+    base, that = sentence[0], None
     if rules.complementizer_word is not None:
-        for m in rules.complementizer_word.finditer(text, sentence[0], end):
-            base = m.end()
+        for that in rules.complementizer_word.finditer(text, sentence[0], end):
+            base = that.end()
+    if that is not None and rules.verb_word is not None and rules.verb_word.match(text, base):
+        # "the update [that] was released as a beta and [is scheduled for release]": "that" is a relative
+        # pronoun, and the clause is about the noun phrase before it
+        np_end = len(text[:that.start()].rstrip())
+        seg_start = max((p for p in _boundaries(text, *sentence, rules) if p < np_end), default=sentence[0])
+        begin = _antecedent_start(text, seg_start, np_end, rules)
+        return (begin, np_end) if begin is not None and begin < np_end else None
     pronoun = rules.subject_pronoun.match(text, base) if rules.subject_pronoun is not None else None
     if pronoun is not None and not (rules.expletive is not None and rules.expletive.match(text, base)):
         return base, pronoun.end()  # "He fought cancer in 2004 [and took six months off]"
