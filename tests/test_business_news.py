@@ -137,3 +137,88 @@ def test_a_clause_of_which_with_a_present_verb_is_titled_by_the_name_it_follows(
     titles = _titles("The carmaker will sell the cars through its new online service, AutoDirect, which goes live "
                      "on July 1.", dt.date(2010, 6, 8))
     assert titles["July 1"] == "AutoDirect goes live"
+
+
+def test_an_undated_lead_takes_the_day_of_the_next_sentence_however_many_phrases_name_it():
+    text = ("Ford has unveiled its new electric pickup at its plant in Dearborn, Michigan. "
+            "Thursday was chosen as the date matches the plant's opening day when written as 5/20/21.")
+    article = Article(id="a", path="a.md", text=text, date=dt.date(2021, 5, 21), title="Ford unveils electric pickup")
+    events = extract_events(article, find_mentions(text, article.date, RESOURCES.rules, 0), RESOURCES.rules,
+                            RESOURCES.events)
+    [main] = [e for e in events if e.headline]
+    assert (main.when.value, main.title) == ("2021-05-20", "Ford unveils electric pickup")
+
+
+def test_after_in_a_ranking_is_no_clause_boundary():
+    titles = _titles("The world's second largest carmaker after General Motors sold 3.83 million vehicles "
+                     "in the first half.", dt.date(2005, 11, 4))
+    assert titles["the first half"] == "The world's second largest carmaker after General Motors sold 3.83 million vehicles"
+    assert _titles("The shares rose 5 percent on Tuesday after the company reported a profit.",
+                   dt.date(2006, 1, 24))["Tuesday"] == "The shares rose 5 percent"
+
+
+def test_the_company_is_a_name_of_the_sentences_before_not_a_place_or_the_shares():
+    text = ("General Motors (GM) announced today that it will lay off 2,500 workers. "
+            "Shares of GM fell 4.7% to $17.50 on the New York Stock Exchange. "
+            "The plants in Oshawa, Ontario and Moraine, Ohio will close. "
+            "The automaker lost $3.3 billion in the first quarter of 2008.")
+    assert _titles(text, dt.date(2008, 6, 3))["the first quarter of 2008"] == "General Motors lost $3.3 billion"
+
+
+def test_a_number_that_names_something_stays_in_the_title():
+    assert _titles("Members of UAW Local 1999 voted on Sunday to accept a new contract.",
+                   dt.date(2008, 6, 3))["Sunday"] == "Members of UAW Local 1999 voted to accept a new contract"
+
+
+def test_an_office_word_inside_a_holiday_s_name_stays():
+    assert _titles("Markets in the United States were closed on Monday for Martin Luther King Day.",
+                   dt.date(2008, 1, 22))["Monday"] == "Markets in the United States were closed for Martin Luther King Day"
+
+
+@pytest.mark.parametrize(("text", "phrase", "title"), [
+    ("Chrysler, which filed for bankruptcy protection on April 30, emerged from bankruptcy on Wednesday.",
+     "Wednesday", "Chrysler emerged from bankruptcy"),
+    ("Rick Wagoner, who has led the carmaker since 2000, resigned on Sunday.", "Sunday", "Rick Wagoner resigned"),
+])
+def test_the_verb_after_a_relative_aside_takes_the_name_before_it(text, phrase, title):
+    assert _titles(text, dt.date(2009, 6, 12))[phrase] == title
+
+
+def test_it_after_a_name_said_is_that_name():
+    titles = _titles("GM said on Friday it will cut 2,500 workers and close three plants by 2010.", dt.date(2008, 6, 6))
+    assert titles["2010"] == "GM will cut 2,500 workers and close three plants"
+    titles = _titles("Analysts said it was the worst day for the market, and it would get worse in March.",
+                     dt.date(2008, 6, 6))
+    assert titles["March"] == "It was the worst day for the market, and it would get worse"
+
+
+def test_a_clock_time_on_a_day_named_after_it_is_on_that_day():
+    [event] = [e for e in _events("The index fell on Friday. At midday in Tokyo today, the Nikkei 225 was down 5%.",
+                                  dt.date(2008, 9, 16)) if e.mention.text.startswith("midday")]
+    assert (event.mention.text, event.when.value, event.when.edtf, event.title) == (
+        "midday in Tokyo today", "2008-09-16T12:00", "2008-09-16T12:00:00", "The Nikkei 225 was down 5%")
+
+
+def test_a_historic_day_named_by_its_date_is_no_anchor_for_the_day_after_it():
+    text = ("The Dow fell 504 points yesterday after Lehman Brothers filed for bankruptcy. It was the largest drop "
+            "since the September 11 attacks. Earlier in the day, Bank of America agreed to buy Merrill Lynch.")
+    events = {e.mention.text: e.when.value for e in _events(text, dt.date(2008, 9, 16))}
+    assert events["the day"] == "2008-09-15"
+    assert "September 11" not in events  # the start of a comparison
+
+
+@pytest.mark.parametrize(("text", "phrase", "title"), [
+    # a deadline stays: without it "has until May 31 to submit" says "has to submit"
+    ("The company has until May 31 to submit a restructuring plan.", "May 31",
+     "The company has until May 31 to submit a restructuring plan"),
+    # "compared" cannot end a title once "with July 2007" is cut
+    ("Sales in July were down 26.1% compared with July 2007.", "July", "Sales were down 26.1%"),
+])
+def test_titles_of_deadlines_and_comparisons(text, phrase, title):
+    assert _titles(text, dt.date(2009, 7, 27))[phrase] == title
+
+
+def test_a_verb_joined_to_a_relative_clause_takes_the_noun_phrase_the_clause_is_about():
+    titles = _titles("Ford also announced a software update that was released to dealers and is scheduled for "
+                     "public release in June.", dt.date(2008, 3, 7))
+    assert titles["June"] == "A software update is scheduled for public release"

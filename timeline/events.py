@@ -120,6 +120,8 @@ class EventRules:
     organization_tail: re.Pattern[str] | None = None  # the rest of an organization's name after a place
     not_events: tuple[NotEvent, ...] = ()
     verb_start: re.Pattern[str] | None = None  # a clause opened by a verb (after a relative pronoun or "and")
+    past_verb_start: re.Pattern[str] | None = None  # ", emerged": a past-tense verb or participle after a comma
+    said_before: re.Pattern[str] | None = None  # "GM said (on Friday) (that)" right before a pronoun
     relative_start: re.Pattern[str] | None = None
     relative_title: re.Pattern[str] | None = None  # "iAd, which goes live": a title that is a name and its clause
     complementizer_start: re.Pattern[str] | None = None
@@ -137,7 +139,10 @@ class EventRules:
     expletive: re.Pattern[str] | None = None  # "It is unclear whether": an "it" that stands for nothing
     within_period: frozenset[str] = frozenset()  # "earlier this year": a happening inside the current period
     modifier_after: re.Pattern[str] | None = None  # "Tuesday['s] gains": a date that stays in a title
+    keep_before: re.Pattern[str] | None = None  # "has until [May 31] to": a deadline that stays in a title
     trailing_words: frozenset[str] = frozenset()  # words that cannot end a title ("... the Olympics and")
+    ranking_openers: frozenset[str] = frozenset()  # "after" in "the second largest carmaker after GM"
+    ranking_before: re.Pattern[str] | None = None
 
 
 def _gated(regex: re.Pattern[str]) -> re.Pattern[str]:
@@ -163,7 +168,7 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         date_words=frozenset(data["date_words"]),
         # "[Chinese] President " before a capitalized name; the demonym goes with the office
         honorific=gated(r"(?:\b[A-Z][a-z]+\s+)?(?:" + "|".join(re.escape(h) for h in data["honorifics"]) + r")\s+(?=[A-Z])"
-                        rf"(?!(?:{_words_alt(data['honorific_name_words'] + data['organization_heads'])})(?![\w-]))"),
+                        rf"(?!(?:{_words_alt(data['honorific_name_words'] + data['organization_heads'] + data['happening_heads'])})(?![\w-]))"),
         gazetteer=places,
         leading_prep=gated(rf"(?:\b(?:{_words_alt(data['title_leading_words'])})\s+)+$", re.IGNORECASE),
         drop_opener=re.compile(rf"^\s*(?:{_words_alt(data['title_drop_openers'])})\s+", re.IGNORECASE),
@@ -193,6 +198,9 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
                               rf"|(?:{_words_alt(data['subject_relatives'])})\s+(?:\w+{adverb}\s+)?"
                               rf"(?-i:[a-z]+{re.escape(data['present_suffix'])})"
                               rf"|(?:\w+{adverb}\s+)?(?:{_words_alt(data['finite_verbs'])}))\b", re.IGNORECASE),
+        said_before=re.compile(rf"\b(?:{_words_alt(data['saying_verbs'])})\b[^,;:.!?\"“”]{{0,30}}?(?:\b(?:{_words_alt(data['complementizers'])})\s+)?$",
+                               re.IGNORECASE),
+        past_verb_start=re.compile(rf"[\s,;:—–-]*(?:\w+{adverb}\s+)?(?-i:[a-z]+{past_participle})\b"),
         coordinated_verb=re.compile(rf"\s(?:{_words_alt(data['coordinators'])})\s+(?:\w+{adverb}\s+)?"
                                     rf"(?:{_words_alt(data['finite_verbs'])}|[a-z]+{past_participle})\b"),
         attribution=re.compile(rf"(?:\S+\s+){{1,{ATTRIBUTION_WORDS}}}?(?:{_words_alt(data['saying_verbs'])})\s+"
@@ -213,7 +221,10 @@ def load_event_rules(lang: str, places: Gazetteer) -> EventRules:
         expletive=re.compile(rf"\w+\s+(?:\w+\s+){{0,3}}?(?:{_words_alt(data['expletive_followers'])})\b", re.IGNORECASE),
         within_period=frozenset(w.lower() for w in data.get("within_period", [])),
         trailing_words=frozenset(data.get("title_trailing_words", [])),
+        ranking_openers=frozenset(data.get("ranking_openers", [])),
+        ranking_before=re.compile(data["ranking_before"]) if "ranking_before" in data else None,
         modifier_after=re.compile(data["title_modifier_after"]),
+        keep_before=re.compile(data["title_keep_before"], re.IGNORECASE) if "title_keep_before" in data else None,
     )
 
 
@@ -346,10 +357,20 @@ def _boundaries(text: str, start: int, end: int, rules: EventRules, cuts: tuple[
     points = [start, end, *(c for c in cuts if start < c < end)]
     inside_names = {m.start() + m.group(0).index(" - ") for m in _SPACED_NAME.finditer(text, start, end)}
     points += [m.start() for m in _BOUNDARY_PUNCT.finditer(text, start, end) if m.start() not in inside_names]
-    points += [m.start() + 1 for m in rules.clause_openers.finditer(text, start, end)]
+    points += [m.start() + 1 for m in rules.clause_openers.finditer(text, start, end) if not _in_ranking(text, m, start, rules)]
     if rules.coordinated_verb is not None:  # "He fought cancer in 2004 | and took six months off in early 2009"
         points += [m.start() + 1 for m in rules.coordinated_verb.finditer(text, start, end)]
     return sorted(set(points))
+
+
+def _in_ranking(text: str, opener: re.Match[str], start: int, rules: EventRules) -> bool:
+    """An opener that is a preposition of a ranking ("the second largest carmaker [after] General Motors")."""
+    if rules.ranking_before is None or opener.group(0).strip().lower() not in rules.ranking_openers:
+        return False
+    return rules.ranking_before.search(text, max(start, opener.start() - RANKING_CHARS), opener.start()) is not None
+
+
+RANKING_CHARS = 40  # a ranking's words ("second largest carmaker") end this close before its "after"
 
 
 def clause_around(text: str, sentence: tuple[int, int], start: int, end: int, rules: EventRules,
@@ -434,8 +455,10 @@ def subject_of(text: str, sentence: tuple[int, int], clause: tuple[int, int], ru
     its first verb ("The Boeing 787, or Dreamliner, [is a mid-sized airliner]", "He fought cancer in 2004 [and
     took six months off]"). None when the clause opens the sentence or no short subject is found."""
     left = clause[0]
-    if rules.verb_start is None or left <= sentence[0] or not rules.verb_start.match(text, left):
+    if rules.verb_start is None or left <= sentence[0]:
         return None
+    if not rules.verb_start.match(text, left):
+        return _subject_after_aside(text, sentence, left, rules)
     end = left
     while end > sentence[0] and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
         end -= 1
@@ -445,10 +468,17 @@ def subject_of(text: str, sentence: tuple[int, int], clause: tuple[int, int], ru
         return (begin, end) if begin is not None and begin < end else None
     # the subject of the clause a "that" opens ("It should be mentioned that [the stock capital of Apple] tripled
     # in 2004, doubled in 2005"), else of the sentence
-    base = sentence[0]
+    base, that = sentence[0], None
     if rules.complementizer_word is not None:
-        for m in rules.complementizer_word.finditer(text, sentence[0], end):
-            base = m.end()
+        for that in rules.complementizer_word.finditer(text, sentence[0], end):
+            base = that.end()
+    if that is not None and rules.verb_word is not None and rules.verb_word.match(text, base):
+        # "the update [that] was released as a beta and [is scheduled for release]": "that" is a relative
+        # pronoun, and the clause is about the noun phrase before it
+        np_end = len(text[:that.start()].rstrip())
+        seg_start = max((p for p in _boundaries(text, *sentence, rules) if p < np_end), default=sentence[0])
+        begin = _antecedent_start(text, seg_start, np_end, rules)
+        return (begin, np_end) if begin is not None and begin < np_end else None
     pronoun = rules.subject_pronoun.match(text, base) if rules.subject_pronoun is not None else None
     if pronoun is not None and not (rules.expletive is not None and rules.expletive.match(text, base)):
         return base, pronoun.end()  # "He fought cancer in 2004 [and took six months off]"
@@ -469,6 +499,24 @@ def subject_of(text: str, sentence: tuple[int, int], clause: tuple[int, int], ru
     if pronoun is not None:
         return None  # "It is unclear whether ...": no subject to take
     return base, stop
+
+
+def _subject_after_aside(text: str, sentence: tuple[int, int], left: int, rules: EventRules) -> tuple[int, int] | None:
+    """The subject of a past-tense verb right after a relative clause set off by commas: the name the relative
+    clause is about ("Chrysler, which filed for bankruptcy on April 30, [emerged from bankruptcy on
+    Wednesday]"). Elsewhere a bare "-ed" word after a comma is rather a participle ("the 777, announced ...")."""
+    if rules.past_verb_start is None or rules.relative_start is None or not rules.past_verb_start.match(text, left):
+        return None
+    points = [p for p in _boundaries(text, *sentence, rules) if p < left]
+    # the relative pronoun opening the aside that ends at ``left`` (no comma inside it: "who has led GM since 2000")
+    opening = next((p for p in reversed(points) if rules.relative_start.match(text, p)), None)
+    if opening is None or "," in text[opening:left].lstrip(" ,"):
+        return None
+    end = opening
+    while end > sentence[0] and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    begin = _antecedent_start(text, max((p for p in points if p < end), default=sentence[0]), end, rules)
+    return (begin, end) if begin is not None and begin < end else None
 
 
 def _antecedent_start(text: str, seg_start: int, seg_end: int, rules: EventRules) -> int | None:
@@ -579,9 +627,12 @@ def make_title(text: str, clause: tuple[int, int], mention: Mention | None, rule
 
 def _modifies_noun(text: str, m: Mention, left: int, right: int, rules: EventRules) -> bool:
     """A date phrase that modifies the noun after it ("Tuesday's gains", "crude for January delivery", "post-...")
-    cut out of a title would leave a hole ("reversing 's gains")."""
+    or is a deadline ("has until May 31 to"): cut out of a title it would leave a hole ("reversing 's gains") or
+    change what it says ("has to submit")."""
     if rules.modifier_after is not None and rules.modifier_after.match(text, m.end, right):
         return True
+    if rules.keep_before is not None and rules.keep_before.search(text, max(left, m.start - 30), m.start):
+        return True  # "has until May 31 to submit"
     return m.start > left and text[m.start - 1] == "-"
 
 
@@ -845,8 +896,35 @@ def _one_clock_time(text: str, mentions: list[Mention]) -> list[Mention]:
             kept[-1] = inner.model_copy(update={"start": first.start, "end": close.end(),
                                                 "text": text[first.start:close.end()]})
             continue
+        if first is not None and (timed := _time_on_day(text, first, m)) is not None:
+            kept[-1] = timed
+            continue
         kept.append(m)
     return kept
+
+
+def _time_on_day(text: str, time: Mention, day: Mention) -> Mention | None:
+    """A clock time that writes no day, followed closely by the day it is on ("at midday in Tokyo today",
+    "at 9 a.m. on Monday"): one phrase, the time on that day. Alone, the time would take the last day mentioned
+    before it. Only a time of no known zone: a moment in UTC may fall on another day than the one written."""
+    if (time.timex.type != TimexType.TIME or time.anchor != "previous" or time.timex.instant is not None
+            or day.timex.type != TimexType.DATE
+            or day.timex.precision != Precision.DAY or day.timex.start is None
+            or not _WORDS_BETWEEN.fullmatch(text, time.end, day.start)):
+        return None
+    m = _CLOCK_PART.match(time.timex.value)
+    if m is None or time.timex.start is None:
+        return None
+    date = day.timex.start
+    when = time.timex.model_copy(update={
+        "value": date.isoformat() + m.group(1), "start": date, "end": date + dt.timedelta(days=1),
+        "edtf": date.isoformat() + time.timex.edtf[10:] if time.timex.edtf else None})
+    return time.model_copy(update={"end": day.end, "text": text[time.start:day.end], "timex": when,
+                                   "anchor": day.anchor})
+
+
+_WORDS_BETWEEN = re.compile(r"\s+(?:[\w.’'-]+\s+){0,4}")  # "in Tokyo", "local time on": no punctuation
+_CLOCK_PART = re.compile(r"\d{4}-\d{2}-\d{2}(T.*)")
 
 
 def _zone_rank(when: TimeValue) -> int:
@@ -905,8 +983,8 @@ def _next_day(article: Article, events: list[Event], sentences: SentenceIndex, l
         return None
     after = sentences.spans[index + 1]
     there = [e for e in events if (e.quote_start, e.quote_end) == after]
-    if len({e.mention.start for e in there}) != 1:
-        return None
+    if len({e.when.value for e in there}) != 1:
+        return None  # one day, however many phrases name it ("Sunday ... when written in the American format, 7/8/07")
     when = there[0].when
     fine = when.precision is not None and PRECISION_RANK[when.precision] >= PRECISION_RANK[Precision.DAY]
     near = when.start is not None and article.date - dt.timedelta(days=NEXT_DAY_DAYS) <= when.start <= article.date
@@ -1046,13 +1124,15 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
     subject = subject_of(text, sentence, clause, er)
     opening = subject[0] if subject is not None else clause[0]
     others = tuple(m for m in mentions if m is not mention and clause[0] <= m.start and m.end <= clause[1]
-                   and (m.event_when or m.timex).start is not None)  # dates, not durations ("six months")
+                   and (m.event_when or m.timex).start is not None  # dates, not durations ("six months")
+                   and not_event_kind(text, sentence, m, er) != "name")  # a number of a name: "UAW Local 1999"
     return Event(
         article_id=article.id,
         when=when,
         mention=mention,
         title=make_title(text, clause, mention, er, subject, others,
-                         _pronoun_name(text, sentences, sentence, _title_start(text, opening, clause, er), er, people)),
+                         _pronoun_name(text, sentences, sentence, _title_start(text, opening, clause, er), er, people,
+                                       known)),
         quote=sentence_text,
         quote_start=sentence[0],
         quote_end=sentence[1],
@@ -1067,7 +1147,7 @@ def _event(article: Article, mention: Mention, when: TimeValue, sentence: tuple[
 
 
 def _pronoun_name(text: str, sentences: SentenceIndex, sentence: tuple[int, int], pos: int, er: EventRules,
-                  people: _People | None) -> str | None:
+                  people: _People | None, known: frozenset[str] = frozenset()) -> str | None:
     """Who or what a pronoun at ``pos`` stands for (see person_pronouns in events.toml); None when the clause
     opens with no pronoun or nothing fits."""
     if er.person_pronoun is None or er.thing_pronoun is None or er.company_noun is None:
@@ -1083,11 +1163,17 @@ def _pronoun_name(text: str, sentences: SentenceIndex, sentence: tuple[int, int]
         if not noun.group(0)[1:].islower():
             return None  # "The Bank of New York" is a name, not "the bank" standing for one
         surnames = people.names() if people is not None else frozenset()
-        named = _company_subject(text, sentences, index, er, surnames)
+        named = _company_subject(text, sentences, index, er, surnames, known)
         if named is not None:
             return named
         names = [" ".join(w) for w in _runs(text, window, pos, er) if w[-1] not in surnames]
         return names[-1] if names else None
+    if er.thing_pronoun.match(text, pos) and not (er.expletive and er.expletive.match(text, pos)) and \
+            er.said_before is not None and er.said_before.search(text, sentence[0], pos):
+        # "GM said on Friday [it] will cut 2,500 jobs": what the subject said about itself
+        own = _sentence_subject(text, sentence, er)
+        if own is not None and own[1] <= pos and _is_name(text[own[0]:own[1]].split(), known, er):
+            return text[own[0]:own[1]]  # not "Analysts said it was the worst day"
     if er.thing_pronoun.match(text, pos) and not (er.expletive and er.expletive.match(text, pos)) and index > 0:
         before = sentences.spans[index - 1]
         subject = _sentence_subject(text, before, er)
@@ -1096,22 +1182,39 @@ def _pronoun_name(text: str, sentences: SentenceIndex, sentence: tuple[int, int]
 
 
 def _company_subject(text: str, sentences: SentenceIndex, index: int, er: EventRules,
-                     surnames: frozenset[str]) -> str | None:
+                     surnames: frozenset[str], known: frozenset[str]) -> str | None:
     """The company "the company" stands for: the nearest earlier sentence whose subject is a name that is not a
     person's ("General Motors Corp. said ... by General Motors Acceptance Corp., the automaker said in a filing
-    with the Securities and Exchange Commission. The automaker's loss ..." -> General Motors Corp.), not the
-    last name written (a regulator, a client, a rival in a prepositional phrase)."""
-    for i in range(index - 1, max(-1, index - 1 - COMPANY_SENTENCES), -1):
+    with the Securities and Exchange Commission. The automaker's loss ..." -> General Motors Corp.), else the
+    subject of the article's first sentence, not the last name written (a regulator, a client, a rival in a
+    prepositional phrase, a place). The subject is a name: capitalized words, or words whose first the article
+    capitalizes inside a sentence too (``known``), so "Shares of GM fell" is no company."""
+    earlier = range(index - 1, max(-1, index - 1 - COMPANY_SENTENCES), -1)
+    for i in [*earlier, *([0] if index - 1 - COMPANY_SENTENCES >= 0 else [])]:
         subject = _sentence_subject(text, sentences.spans[i], er)
         if subject is None or (er.company_noun is not None and er.company_noun.match(text, subject[0])):
             continue
-        words = text[subject[0]:subject[1]].split()
+        words = [w for w in _PARENTHESIS.sub("", text[subject[0]:subject[1]]).split()]  # "General Motors (GM)"
         if er.determiner is not None and words and er.determiner.fullmatch(words[0]):
             words = words[1:]
-        if words and all(w[:1].isupper() or w.lower() in er.stopwords for w in words) and \
-                _bare(words[-1], er.possessives) not in surnames:
+        if not words or _bare(words[-1], er.possessives) in surnames:
+            continue
+        if _is_name(words, known, er):
             return " ".join(words)
     return None
+
+
+def _is_name(words: list[str], known: frozenset[str], er: EventRules) -> bool:
+    """Words that name someone, not a sentence-initial common noun ("Shares of GM", "Analysts"): capitalized
+    words, an initialism ("GM"), or words whose first the article capitalizes inside a sentence (``known``)."""
+    if er.determiner is not None and words and er.determiner.fullmatch(words[0]):
+        words = words[1:]
+    if not words:
+        return False
+    first = _bare(words[0], er.possessives)
+    if all(w[:1].isupper() for w in words) and (len(words) > 1 or (first.isupper() and len(first) > 1)):
+        return True
+    return first in known and all(w[:1].isupper() or w.lower() in er.stopwords for w in words)
 
 
 def _runs(text: str, start: int, end: int, er: EventRules) -> list[list[str]]:
