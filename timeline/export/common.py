@@ -8,6 +8,7 @@ Everything here is a pure function of its arguments (the Timeline; for the build
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from urllib.parse import SplitResult, quote, urlsplit
@@ -54,6 +55,7 @@ def one_line(text: str | None) -> str:
     return " ".join(clean_text(text).split())
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a source's path is shown in every entry it tells, in every format
 def shown_name(path: str | None) -> str:
     """A file name for display: on one line, each invisible bidi or format character shown as ``<U+202E>``
     (a name must be findable, so what it holds is said rather than dropped)."""
@@ -84,6 +86,7 @@ def valid_url(url: str) -> bool:
     return url == url.strip() and not re.search(r"[\s\x00-\x1f\x7f]", url) and _http_parts(url) is not None
 
 
+@functools.lru_cache(maxsize=1 << 14)  # as shown_name: one article's URL, many entries
 def safe_url(url: str | None) -> str | None:
     """An http(s) URL fit for an href or an iCalendar URI, else None.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from timeline.errors import RuleError
 from timeline.export.common import COARSE, TIMED, format_offset, is_timed, one_line, span_end
@@ -36,6 +36,8 @@ class Labels:
     phrases: dict[str, str]
     confidence: dict[Confidence, str]
     confidence_mark: dict[Confidence, str]
+    # labels already written, by value: each entry's date is named by every format, several times
+    _said: dict[TimeValue, str] = field(default_factory=dict, compare=False, repr=False)
 
     def phrase(self, key: str, /, **slots: object) -> str:
         return self.phrases[key].format(**slots)
@@ -69,6 +71,12 @@ class Labels:
         offset the source gave); TimeML mods are spelled out (``about``, ``early``, ``late`` ...).
         Unanchored values (durations) fall back to their TimeML value.
         """
+        said = self._said.get(tv)
+        if said is None:
+            said = self._said[tv] = self._when(tv)
+        return said
+
+    def _when(self, tv: TimeValue) -> str:
         p = tv.shown_precision
         if is_timed(tv):
             t = tv.instant
