@@ -482,8 +482,8 @@ def test_escape_sequences_never_reach_the_terminal_raw(tmp_path):
 
 def test_bidi_controls_are_neutralized_in_html_and_ics_and_kept_in_json(tmp_path):
     write(tmp_path, "in/invoice\u202etxt.exe.md",
-          f"---\ntitle: \"Talks \u202eevil\u202c in Moscow\"\ndate: 2025-05-08\n---\n"
-          f"On May 7, 2025, the envoy said \u2067\u202ereversed words\u2069 in Moscow.\n")
+          "---\ntitle: \"Talks \u202eevil\u202c in Moscow\"\ndate: 2025-05-08\n---\n"
+          "On May 7, 2025, the envoy said \u2067\u202ereversed words\u2069 in Moscow.\n")
     no_bug(run("build", "in", "-o", "out", cwd=tmp_path))
     out = tmp_path / "out"
     for name in ("timeline.html", "timeline.ics"):
