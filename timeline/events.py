@@ -889,9 +889,7 @@ def _one_clock_time(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         first = kept[-1] if kept else None
         if (first is not None and first.timex.type == TimexType.TIME and m.timex.type == TimexType.TIME
-                and _BRACKETED_NEXT.fullmatch(text, first.end, m.start) and _BRACKET_CLOSE.match(text, m.end)):
-            close = _BRACKET_CLOSE.match(text, m.end)
-            assert close is not None
+                and _BRACKETED_NEXT.fullmatch(text, first.end, m.start) and (close := _BRACKET_CLOSE.match(text, m.end))):
             inner = m if _zone_rank(m.timex) > _zone_rank(first.timex) else first
             kept[-1] = inner.model_copy(update={"start": first.start, "end": close.end(),
                                                 "text": text[first.start:close.end()]})
